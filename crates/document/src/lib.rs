@@ -70,6 +70,10 @@ impl Align {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Table {
+    /// A short name for the table, where the source gives one (a spreadsheet's sheet name) or
+    /// the producer wants one: writers may use it as a sheet name or an anchor. Empty if none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
     /// How many leading rows are header rows (repeated by writers when a table breaks across
     /// pages). 0 when unknown.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -193,6 +197,7 @@ mod tests {
         // The top of the official applications table: a 3x3 corner, a 7-wide caption, and
         // 自然人/总计 spanning two rows around 法人或其他组织's five sub-columns.
         Table {
+            name: String::new(),
             header_rows: 3,
             rows: vec![
                 vec![Cell::span("note", 3, 3), Cell::span("申请人情况", 1, 7)],
@@ -220,6 +225,7 @@ mod tests {
     #[test]
     fn ragged_rows_and_overlong_spans_stay_bounded() {
         let t = Table {
+            name: String::new(),
             header_rows: 0,
             rows: vec![vec![Cell::span("x", u32::MAX, 2)], vec![Cell::new("a")], vec![]],
         };

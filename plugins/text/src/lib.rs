@@ -1,1 +1,37 @@
-//! placeholder
+//! Plain text: reports as copied from web pages (one paragraph per line, tables as `|`-separated
+//! rows or one cell per line), and the official layout written back as Markdown-style text with
+//! pipe tables.
+
+mod read;
+mod write;
+
+use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+
+pub struct Text;
+
+impl FormatPlugin for Text {
+    const NAME: &'static str = "text";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    fn formats() -> Vec<Format> {
+        vec![Format::new("text", "Plain text, UTF-8 or GB18030; Markdown-style pipe tables")
+            .extensions(&["txt", "text", "md"])
+            .media_types(&["text/plain", "text/markdown"])
+            .readable()
+            .writable()]
+    }
+
+    fn sniff(bytes: &[u8]) -> Option<&'static str> {
+        read::looks_like_text(bytes).then_some("text")
+    }
+
+    fn read(_format: &str, bytes: &[u8], _options: &Options) -> Result<Document, Error> {
+        read::read(bytes)
+    }
+
+    fn write(_format: &str, doc: &Document, _options: &Options) -> Result<Vec<u8>, Error> {
+        Ok(write::write(doc).into_bytes())
+    }
+}
+
+export_plugin!(Text);

@@ -1,0 +1,111 @@
+//! Text normalization applied to every string of a document before recognition: pinyin that
+//! mirror sites inject after characters (`報(bào)告`) removed, traditional characters converted
+//! to simplified when the document is written in them, full-width ASCII folded to half-width.
+
+use nianbao_document::{Block, Document};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// `X(pīn)` right after a Han character, where the parenthesis holds one pinyin syllable with a
+/// tone mark. Requiring the tone mark keeps real parentheticals such as `(www)` intact.
+fn pinyin_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(\p{Han})[(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zü]*)[)）]").expect("valid regex")
+    })
+}
+
+pub fn strip_pinyin(s: &str) -> String {
+    if !s.contains(['(', '（']) {
+        return s.to_string();
+    }
+    pinyin_re().replace_all(s, "$1").into_owned()
+}
+
+/// Folds full-width ASCII forms (`１２`, `（`, `：`) and odd spaces to their plain forms. CJK
+/// punctuation proper (`、。《》“”`) is kept.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => ' ',
+            '\u{200B}' | '\u{FEFF}' => '\u{200B}',
+            _ => c,
+        })
+        .filter(|c| *c != '\u{200B}')
+        .collect()
+}
+
+/// Is the text mostly written in traditional characters? Counts the characters that OpenCC's
+/// conversion would change: simplified text changes in almost none.
+pub fn is_traditional(sample: &str) -> bool {
+    let han = sample.chars().filter(|c| is_han(*c)).count();
+    if han < 8 {
+        return false;
+    }
+    let converted = hanconv::t2s(sample);
+    let changed = sample.chars().zip(converted.chars()).filter(|(a, b)| a != b).count();
+    changed * 100 >= han * 3 && changed >= 4
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Normalizes every string of the document in place.
+pub fn normalize(doc: &mut Document) {
+    let mut sample = String::new();
+    visit(doc, &mut |s: &mut String| {
+        let clean = strip_pinyin(s);
+        if sample.len() < 20_000 {
+            sample.push_str(&clean);
+        }
+        *s = clean;
+    });
+    let traditional = is_traditional(&sample);
+    visit(doc, &mut |s: &mut String| {
+        if traditional {
+            *s = hanconv::t2s(s.as_str());
+        }
+        *s = fold_width(s);
+    });
+}
+
+fn visit(doc: &mut Document, f: &mut impl FnMut(&mut String)) {
+    for p in &mut doc.meta {
+        f(&mut p.key);
+        f(&mut p.value);
+    }
+    for b in &mut doc.blocks {
+        match b {
+            Block::Heading { text, .. } | Block::Paragraph { text, .. } => f(text),
+            Block::Table(t) => t.rows.iter_mut().flatten().for_each(|c| f(&mut c.text)),
+            Block::Image { alt } => f(alt),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injected_pinyin_goes_real_parentheses_stay() {
+        assert_eq!(strip_pinyin("本報(bào)告依據(jù)《條例》"), "本報告依據《條例》");
+        assert_eq!(strip_pinyin("網站(www.gov.cn)和(下称《条例》)"), "網站(www.gov.cn)和(下称《条例》)");
+        assert_eq!(strip_pinyin("电话(0575)"), "电话(0575)");
+    }
+
+    #[test]
+    fn traditional_text_is_detected_and_simplified_is_not() {
+        assert!(is_traditional("芳莊鄉人民政府2021年政府信息公開工作年度報告"));
+        assert!(!is_traditional("芳庄乡人民政府2021年政府信息公开工作年度报告"));
+        assert!(!is_traditional("我镇无需要说明的其他事项,著作权归本网站所有。"));
+    }
+
+    #[test]
+    fn full_width_forms_fold() {
+        assert_eq!(fold_width("（一）２０２１年：１２件\u{3000}"), "(一)2021年:12件 ");
+        assert_eq!(fold_width("、。《》“”"), "、。《》“”");
+    }
+}

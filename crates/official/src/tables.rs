@@ -1,0 +1,492 @@
+//! Finding the three statistical tables in grids and in flat runs of cells, and mapping their
+//! cells to the model's keys.
+//!
+//! Every source (a grid row, or a run of one-cell-per-line text) is cut into *records*: some
+//! label cells followed by value cells. A record's last label names its row; earlier labels
+//! and header records give context (the group, the layout). Values fill the row's columns in
+//! order. Cutting a flat run where a label follows a value re-folds it into rows, because the
+//! official layout always prints a row's labels before its numbers.
+
+use crate::labels::{cell_value, core, CellValue};
+use nianbao_report::layout::{self, Row};
+use nianbao_report::{Layout, Num, ReviewLitigation, RowTable, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    ActiveDisclosure,
+    Applications,
+    ReviewLitigation,
+}
+
+impl Kind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::ActiveDisclosure => "active_disclosure",
+            Kind::Applications => "applications",
+            Kind::ReviewLitigation => "review_litigation",
+        }
+    }
+
+    pub fn of_section(no: u8) -> Option<Kind> {
+        match no {
+            2 => Some(Kind::ActiveDisclosure),
+            3 => Some(Kind::Applications),
+            4 => Some(Kind::ReviewLitigation),
+            _ => None,
+        }
+    }
+}
+
+/// Labels followed by values.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub labels: Vec<String>,
+    /// Raw text and what it holds.
+    pub values: Vec<(String, CellValue)>,
+}
+
+impl Record {
+    fn has_number_or_mark(&self) -> bool {
+        self.values.iter().any(|(_, v)| !matches!(v, CellValue::Null(None)))
+    }
+}
+
+/// Cuts cells into records. Blank cells between labels (positions covered by a merged label)
+/// are dropped; a label after a number or marker starts a new record.
+pub fn records(cells: impl IntoIterator<Item = String>) -> Vec<Record> {
+    let mut out = Vec::new();
+    let mut cur = Record::default();
+    for text in cells {
+        let v = cell_value(&text);
+        match v {
+            CellValue::Text => {
+                if cur.has_number_or_mark() {
+                    out.push(std::mem::take(&mut cur));
+                } else if !cur.labels.is_empty() || !cur.values.is_empty() {
+                    cur.values.clear();
+                }
+                cur.labels.push(text);
+            }
+            _ => cur.values.push((text, v)),
+        }
+    }
+    if !cur.labels.is_empty() || !cur.values.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+// ---- what a label says about the table it belongs to
+
+const AD_MARKERS: &[&str] = &["第二十条", "信息内容", "主动公开政府信息情况"];
+const APP_MARKERS: &[&str] = &["申请人情况", "自然人", "本列数据的勾稽关系", "法人或其他组织", "收到和处理政府信息公开申请", "本年度办理结果"];
+const RL_MARKERS: &[&str] = &["行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "未经复议直接起诉", "复议后起诉"];
+
+const HEADERS_2021: &[&str] = &["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "行政规范性文件"];
+const HEADERS_2019: &[&str] = &[
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增减",
+    "处理决定数量",
+    "采购项目数量",
+    "采购总金额",
+    "规范性文件",
+    "其他对外管理服务事项",
+    "政府集中采购",
+];
+
+/// Votes of one label for each kind.
+fn votes(label: &str) -> [u32; 3] {
+    let c = core(label);
+    if c.is_empty() {
+        return [0; 3];
+    }
+    let mut v = [0u32; 3];
+    if AD_MARKERS.iter().any(|m| c.contains(m)) || ad_row(&c).is_some() || HEADERS_2021.contains(&c.as_str()) || HEADERS_2019.contains(&c.as_str()) {
+        v[0] += 1;
+    }
+    if APP_MARKERS.iter().any(|m| c.contains(m)) || app_row(label, None).is_some_and(|r| core(r.label.last().unwrap()).chars().count() >= 4) {
+        v[1] += 1;
+    }
+    if RL_MARKERS.iter().any(|m| c.contains(m)) {
+        v[2] += 1;
+    }
+    v
+}
+
+/// The kind most labels point at, if any.
+pub fn kind_of<'a>(labels: impl IntoIterator<Item = &'a String>) -> Option<Kind> {
+    let mut total = [0u32; 3];
+    for l in labels {
+        for (t, v) in total.iter_mut().zip(votes(l)) {
+            *t += v;
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (total[i], std::cmp::Reverse(i)))?;
+    if total[best] == 0 {
+        return None;
+    }
+    Some([Kind::ActiveDisclosure, Kind::Applications, Kind::ReviewLitigation][best])
+}
+
+/// How many labels of a table's cells are known labels of any kind: tells statistical tables
+/// from layout tables and metadata boxes.
+pub fn known_labels<'a>(labels: impl IntoIterator<Item = &'a String>) -> usize {
+    labels.into_iter().filter(|l| votes(l).iter().any(|v| *v > 0)).count()
+}
+
+// ---- rows
+
+fn all_ad_rows() -> impl Iterator<Item = &'static Row> {
+    layout::ACTIVE_DISCLOSURE_2021.iter().chain(layout::ACTIVE_DISCLOSURE_2019).flat_map(|g| g.rows.iter())
+}
+
+/// Extra spellings seen in real reports, beyond the labels of the layouts.
+const AD_ALIASES: &[(&str, &str)] = &[("事业性收费", "fees"), ("集中采购", "procurement"), ("对外管理服务", "other_services")];
+
+fn ad_row(c: &str) -> Option<&'static str> {
+    best_match(c, all_ad_rows().map(|r| (core(r.label.last().unwrap()), r.key)).chain(AD_ALIASES.iter().map(|(n, k)| (n.to_string(), *k))))
+}
+
+const APP_ALIASES: &[(&str, &str)] = &[
+    ("新收", "new_received"),
+    ("上年结转", "carried_over"),
+    ("结转下年", "carried_forward"),
+    ("予以公开", "granted"),
+    ("国家秘密", "denied.state_secret"),
+    ("禁止公开", "denied.prohibited_by_law"),
+    ("三安全一稳定", "denied.security_stability"),
+    ("第三方合法权益", "denied.third_party"),
+    ("内部事务", "denied.internal_affairs"),
+    ("过程性信息", "denied.process_info"),
+    ("执法案卷", "denied.enforcement_files"),
+    ("行政查询", "denied.inquiry"),
+    ("不掌握", "unavailable.not_held"),
+    ("另行制作", "unavailable.needs_creation"),
+    ("仍不明确", "unavailable.unclear"),
+    ("信访举报投诉", "not_processed.complaint"),
+    ("重复申请", "not_processed.repeated"),
+    ("公开出版物", "not_processed.publication"),
+    ("大量反复", "not_processed.excessive"),
+    ("重新出具", "not_processed.confirmation"),
+    ("逾期不补正", "other.no_correction"),
+    ("缴纳费用", "other.unpaid_fee"),
+];
+
+fn all_app_rows() -> impl Iterator<Item = &'static Row> {
+    let r2019 = layout::applications(Layout::Gb2019).filter(|r| r.key == "other");
+    layout::applications(Layout::Gb2021).chain(r2019)
+}
+
+fn app_row_by_key(key: &str) -> Option<&'static Row> {
+    all_app_rows().find(|r| r.key == key)
+}
+
+/// The applications row a label names. `group` is the core of the nearest group caption seen
+/// (`其他处理`, …): a bare `3.其他` only means `other.other` under (六)其他处理.
+fn app_row(label: &str, group: Option<&str>) -> Option<&'static Row> {
+    let c = &core(label);
+    let key = best_match(
+        c,
+        all_app_rows().map(|r| (core(r.label.last().unwrap()), r.key)).chain(APP_ALIASES.iter().map(|(n, k)| (n.to_string(), *k))),
+    )?;
+    // A bare 其他 is also a column header; the row is printed `3.其他` under (六)其他处理.
+    if key == "other.other" && (c != "其他" || !label.trim_start().starts_with('3') || group.is_some_and(|g| g != "其他处理")) {
+        return None;
+    }
+    app_row_by_key(key)
+}
+
+/// The key whose needle is equal to, or else the longest contained in, the label core.
+fn best_match(c: &str, needles: impl Iterator<Item = (String, &'static str)>) -> Option<&'static str> {
+    let mut best: Option<(usize, &'static str)> = None;
+    for (needle, key) in needles {
+        if needle.is_empty() {
+            continue;
+        }
+        if needle == c {
+            return Some(key);
+        }
+        let n = needle.chars().count();
+        if (n >= 4 || c.chars().count() <= n + 2) && c.contains(&needle) && best.is_none_or(|(m, _)| n > m) {
+            best = Some((n, key));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Fits a record's values to `n` columns: surplus blanks are dropped from the front (cells
+/// covered by a merged label), then from the back (padding); surplus numbers are dropped from
+/// the back.
+fn fit(values: &[(String, CellValue)], n: usize) -> Vec<(String, CellValue)> {
+    let mut v: Vec<_> = values.to_vec();
+    while v.len() > n && matches!(v.first(), Some((_, CellValue::Null(None)))) {
+        v.remove(0);
+    }
+    while v.len() > n && matches!(v.last(), Some((_, CellValue::Null(None)))) {
+        v.pop();
+    }
+    v.truncate(n);
+    v
+}
+
+fn to_value(v: &CellValue) -> Value {
+    match v {
+        CellValue::Number(n) => Some(Num(*n)),
+        _ => None,
+    }
+}
+
+fn mark(v: &CellValue) -> Option<&str> {
+    match v {
+        CellValue::Null(Some(m)) => Some(m),
+        _ => None,
+    }
+}
+
+/// What recognition did with a table's records, for `inspect`.
+#[derive(Debug, Default, Clone)]
+pub struct Placement {
+    pub rows: usize,
+    pub cells: usize,
+    pub unplaced: Vec<String>,
+}
+
+fn fill_row(t: &mut RowTable, row: &Row, values: &[(String, CellValue)], p: &mut Placement) {
+    let fitted = fit(values, row.columns.len());
+    if fitted.len() < row.columns.len() {
+        p.unplaced.push(format!("row {} has {} of {} cells; the rest are blank", row.key, fitted.len(), row.columns.len()));
+    }
+    let mut cells = nianbao_report::IndexMap::new();
+    for (i, col) in row.columns.iter().enumerate() {
+        let v = fitted.get(i).map(|x| &x.1);
+        cells.insert(col.key.to_string(), v.and_then(to_value));
+        if let Some(m) = v.and_then(mark) {
+            t.marks.insert(format!("{}.{}", row.key, col.key), m.to_string());
+        }
+    }
+    p.rows += 1;
+    p.cells += fitted.len();
+    t.rows.insert(row.key.to_string(), cells);
+}
+
+/// Fills the rows found, in the layout's printed order. When a label occurs more than once
+/// (a header cell reading like a row label, a table printed twice), the first record with
+/// numbers wins.
+fn fill_rows<'a>(t: &mut RowTable, order: impl Iterator<Item = &'a Row>, found: &[(&'static Row, &Record)], p: &mut Placement) {
+    for spec in order {
+        let cands: Vec<&Record> = found.iter().filter(|(r, _)| r.key == spec.key).map(|(_, rec)| *rec).collect();
+        let Some(best) = cands.iter().find(|r| r.has_number_or_mark()).or(cands.first()) else { continue };
+        if cands.iter().filter(|r| r.has_number_or_mark()).count() > 1 {
+            p.unplaced.push(format!("row {} appears again; the first one is kept", spec.key));
+        }
+        fill_row(t, spec, &best.values, p);
+    }
+}
+
+fn short(labels: &[String]) -> String {
+    let s = labels.last().map(String::as_str).unwrap_or("(no label)");
+    let mut t: String = s.chars().take(24).collect();
+    if s.chars().count() > 24 {
+        t.push('…');
+    }
+    t
+}
+
+pub fn active_disclosure(records: &[Record]) -> (RowTable, Placement) {
+    let mut v2021 = 0;
+    let mut v2019 = 0;
+    for l in records.iter().flat_map(|r| &r.labels) {
+        let c = core(l);
+        v2021 += HEADERS_2021.contains(&c.as_str()) as i32;
+        v2019 += HEADERS_2019.contains(&c.as_str()) as i32;
+    }
+    let layout = if v2019 > v2021 { Layout::Gb2019 } else { Layout::Gb2021 };
+    let rows: Vec<&'static Row> = layout::active_disclosure(layout).iter().flat_map(|g| g.rows.iter()).collect();
+    let mut t = RowTable::new(layout);
+    let mut p = Placement::default();
+    let mut found: Vec<(&'static Row, &Record)> = Vec::new();
+    for rec in records {
+        let Some(label) = rec.labels.last() else {
+            if rec.has_number_or_mark() {
+                p.unplaced.push(format!("{} values without a row label", rec.values.len()));
+            }
+            continue;
+        };
+        let key = ad_row(&core(label));
+        match key.and_then(|k| rows.iter().find(|r| r.key == k)) {
+            Some(row) => found.push((row, rec)),
+            None if rec.has_number_or_mark() => {
+                let values = rec.values.iter().map(|(_, v)| to_value(v)).collect();
+                p.unplaced.push(format!("row “{}” is not in the {layout} layout; kept in extra_rows", short(&rec.labels)));
+                t.extra_rows.push(nianbao_report::ExtraRow { label: label.trim().to_string(), values });
+            }
+            None => {}
+        }
+    }
+    fill_rows(&mut t, rows.iter().copied(), &found, &mut p);
+    (t, p)
+}
+
+pub fn applications(records: &[Record]) -> (RowTable, Placement) {
+    let mut found: Vec<(&'static Row, &Record)> = Vec::new();
+    let mut group: Option<String> = None;
+    let mut p = Placement::default();
+    for rec in records {
+        for l in &rec.labels {
+            let c = core(l);
+            if ["不予公开", "无法提供", "不予处理", "其他处理"].contains(&c.as_str()) {
+                group = Some(c);
+            } else if c.contains("本年度办理结果") {
+                group = None;
+            }
+        }
+        let Some(label) = rec.labels.last() else {
+            if rec.has_number_or_mark() {
+                p.unplaced.push(format!("{} values without a row label", rec.values.len()));
+            }
+            continue;
+        };
+        let c = core(label);
+        // (六)其他处理 followed directly by numbers is the single gb2019 row.
+        let row = if c == "其他处理" && !rec.values.is_empty() { app_row_by_key("other") } else { app_row(label, group.as_deref()) };
+        match row {
+            Some(r) => found.push((r, rec)),
+            None if rec.has_number_or_mark() => p.unplaced.push(format!("row “{}” not recognised", short(&rec.labels))),
+            None => {}
+        }
+    }
+    let has_2021 = found.iter().any(|(r, _)| r.key.starts_with("other."));
+    let has_2019 = found.iter().any(|(r, _)| r.key == "other");
+    let layout = if has_2019 && !has_2021 { Layout::Gb2019 } else { Layout::Gb2021 };
+    let mut t = RowTable::new(layout);
+    fill_rows(&mut t, layout::applications(layout), &found, &mut p);
+    for (r, _) in found.iter().filter(|(r, _)| !layout::applications(layout).any(|s| s.key == r.key)) {
+        p.unplaced.push(format!("row {} does not belong to the {layout} layout", r.key));
+    }
+    (t, p)
+}
+
+pub fn review_litigation(records: &[Record]) -> (ReviewLitigation, Placement) {
+    let mut t = ReviewLitigation::default();
+    let mut p = Placement::default();
+    let mut flat: Vec<(String, CellValue)> = Vec::new();
+    for rec in records {
+        // A transposed table names the group in front of its five numbers.
+        let group = rec.labels.last().map(|l| core(l)).and_then(|c| match c.as_str() {
+            "行政复议" => Some("review"),
+            "未经复议直接起诉" => Some("litigation_direct"),
+            "复议后起诉" => Some("litigation_after_review"),
+            _ => None,
+        });
+        if let (Some(g), true) = (group, rec.has_number_or_mark() && rec.values.len() >= 5) {
+            let vals = fit(&rec.values, 5);
+            place_outcomes(&mut t, g, &vals, &mut p);
+            continue;
+        }
+        if rec.labels.is_empty() || rec.has_number_or_mark() {
+            flat.extend(rec.values.iter().cloned());
+        }
+    }
+    if !flat.is_empty() {
+        let vals = fit(&flat, 15);
+        if vals.len() < 15 {
+            p.unplaced.push(format!("found {} of the 15 cells", vals.len()));
+        }
+        for (i, (g, _)) in layout::REVIEW_LITIGATION.iter().enumerate() {
+            let chunk: Vec<_> = vals.iter().skip(i * 5).take(5).cloned().collect();
+            place_outcomes(&mut t, g, &chunk, &mut p);
+        }
+    }
+    (t, p)
+}
+
+fn place_outcomes(t: &mut ReviewLitigation, group: &str, vals: &[(String, CellValue)], p: &mut Placement) {
+    for (col, (_, v)) in layout::OUTCOMES.iter().zip(vals) {
+        if let Some(slot) = t.group_mut(group).and_then(|g| g.slot(col)) {
+            *slot = to_value(v);
+        }
+        if let Some(m) = mark(v) {
+            t.marks.insert(format!("{group}.{col}"), m.to_string());
+        }
+        p.cells += 1;
+    }
+    p.rows += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recs(cells: &[&str]) -> Vec<Record> {
+        records(cells.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn a_flat_run_refolds_into_rows() {
+        let r = recs(&["第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "0", "行政规范性文件", "2", "1", "3", "第二十条第(五)项", "信息内容", "本年处理决定数量", "行政许可", "0"]);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[1].labels, vec!["行政规范性文件"]);
+        let (t, p) = active_disclosure(&r);
+        assert_eq!(t.layout, Layout::Gb2021);
+        assert_eq!(t.get("normative_documents", "in_force"), Some(Num(3.0)));
+        assert_eq!(t.get("licensing", "decisions"), Some(Num(0.0)));
+        assert!(p.unplaced.is_empty(), "{:?}", p.unplaced);
+    }
+
+    #[test]
+    fn blank_cells_covered_by_merged_labels_are_not_values() {
+        // A grid reader that lost the colspan of "(一)予以公开" gives an empty cell after it.
+        let r = recs(&["三、本年度办理结果", "(一)予以公开", "", "", "1", "0", "0", "0", "0", "2"]);
+        assert_eq!(r.len(), 1);
+        let (t, _) = applications(&r);
+        // 8 cells for 7 columns: the leading blank is the covered cell, the next one a real blank.
+        assert_eq!(t.get("granted", "natural_person"), None);
+        assert_eq!(t.get("granted", "commercial"), Some(Num(1.0)));
+        assert_eq!(t.get("granted", "total"), Some(Num(2.0)));
+    }
+
+    #[test]
+    fn other_rows_decide_the_applications_layout() {
+        let r = recs(&["(六)其他处理", "1", "0", "0", "0", "0", "0", "1"]);
+        assert_eq!(applications(&r).0.layout, Layout::Gb2019);
+        let r = recs(&["(六)其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1", "0", "0", "0", "0", "0", "1", "3.其他", "0", "0", "0", "0", "0", "0", "0"]);
+        let (t, _) = applications(&r);
+        assert_eq!(t.layout, Layout::Gb2021);
+        assert_eq!(t.get("other.no_correction", "total"), Some(Num(1.0)));
+        assert_eq!(t.get("other.other", "total"), Some(Num(0.0)));
+    }
+
+    #[test]
+    fn markers_are_null_and_kept() {
+        let r = recs(&["规章", "—", "/", "3"]);
+        let (t, _) = active_disclosure(&r);
+        assert_eq!(t.get("regulations", "issued"), None);
+        assert_eq!(t.marks.get("regulations.issued").map(String::as_str), Some("—"));
+        assert_eq!(t.marks.get("regulations.repealed").map(String::as_str), Some("/"));
+    }
+
+    #[test]
+    fn kinds_from_labels() {
+        let l = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(kind_of(&l(&["行政复议", "行政诉讼"])), Some(Kind::ReviewLitigation));
+        assert_eq!(kind_of(&l(&["(本列数据的勾稽关系为:…)", "申请人情况"])), Some(Kind::Applications));
+        assert_eq!(kind_of(&l(&["第二十条第(一)项"])), Some(Kind::ActiveDisclosure));
+        assert_eq!(kind_of(&l(&["2.重复申请"])), Some(Kind::Applications));
+        assert_eq!(kind_of(&l(&["索引号:", "发布机构:"])), None);
+    }
+
+    #[test]
+    fn review_litigation_reads_fifteen_cells_in_order() {
+        let mut cells = vec!["行政复议", "行政诉讼", "结果维持", "总计"];
+        let nums = ["2", "1", "2", "2", "7", "0", "0", "0", "0", "0", "3", "0", "0", "1", "4"];
+        cells.extend(nums);
+        let (t, p) = review_litigation(&recs(&cells));
+        assert_eq!(t.review.total, Some(Num(7.0)));
+        assert_eq!(t.litigation_after_review.upheld, Some(Num(3.0)));
+        assert_eq!(t.litigation_after_review.total, Some(Num(4.0)));
+        assert!(p.unplaced.is_empty());
+    }
+}
