@@ -1,0 +1,66 @@
+//! Running the built `nianbao` binary in isolation from the user's own plugins.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn seed(n: &str) -> PathBuf {
+    let dir = repo().join("tests/fixtures/seeds");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(n))
+        .unwrap_or_else(|| panic!("no seed {n} in {}", dir.display()))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/reports").join(name)
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_nianbao"))
+}
+
+/// A library built beside the binary (`cargo build --workspace` puts plugins there).
+pub fn built_lib(stem: &str) -> PathBuf {
+    let dir = bin().parent().unwrap().to_path_buf();
+    let p = dir.join(format!("lib{stem}.so"));
+    assert!(p.exists(), "{} is missing: build the plugins first with `cargo build --workspace` (the README's test command does)", p.display());
+    p
+}
+
+/// `nianbao` with plugins only from beside the binary (and `NIANBAO_PLUGIN_PATH` if given),
+/// and a private, empty user folder.
+pub fn nianbao(home: &Path) -> Command {
+    built_lib("nianbao_text");
+    let mut c = Command::new(bin());
+    c.env_remove("NIANBAO_PLUGIN_PATH").env("HOME", home).env("XDG_DATA_HOME", home.join("data"));
+    c
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("nianbao runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// `nianbao convert FILE --to json`, parsed.
+pub fn to_json(home: &Path, file: &Path) -> serde_json::Value {
+    let o = run(nianbao(home).arg("convert").arg(file).args(["--to", "json"]));
+    assert!(o.status.success(), "convert {} failed: {}", file.display(), stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}

@@ -1,0 +1,110 @@
+//! render and recognize are inverses on every fixture's truth: the official layout that render
+//! builds (merged headers, spanning labels) is read back cell for cell.
+
+use nianbao_document::{Block, Cell, Document, Table};
+use nianbao_official::{recognize, render};
+use nianbao_report::{Layout, Num, Report};
+use std::path::PathBuf;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/reports")
+}
+
+fn truths() -> Vec<(String, Report)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(fixtures()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".truth.json") {
+            let r: Report = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            out.push((name, r));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 30, "fixtures missing");
+    out
+}
+
+#[test]
+fn recognize_reads_back_what_render_built_for_every_truth() {
+    for (name, truth) in truths() {
+        let doc = render(&truth);
+        let back = recognize(&doc).report;
+        assert_eq!(back.meta, truth.meta, "{name}: meta");
+        assert_eq!(back.tables, truth.tables, "{name}: tables");
+        assert_eq!(back.sections, truth.sections, "{name}: sections");
+    }
+}
+
+#[test]
+fn rendered_applications_table_has_the_official_nesting() {
+    let (_, truth) = truths().into_iter().find(|(n, _)| n == "s1-r001-html-table.truth.json").unwrap();
+    let doc = render(&truth);
+    let tables: Vec<&Table> = doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+    assert_eq!(tables.len(), 3);
+    let app = tables[1];
+    assert_eq!(app.header_rows, 3);
+    assert_eq!(app.grid().width, 10);
+    let corner = &app.rows[0][0];
+    assert!(corner.text.contains("勾稽关系"));
+    assert_eq!((corner.rowspan, corner.colspan), (3, 3));
+    assert_eq!(app.rows[1][1].text, "法人或其他组织");
+    assert_eq!(app.rows[1][1].colspan, 5);
+    let results = app.rows.iter().flatten().find(|c| c.text == "三、本年度办理结果").unwrap();
+    assert_eq!(results.rowspan, 22, "gb2021 has 22 result rows");
+    let rl = tables[2];
+    assert_eq!(rl.rows[0][1].text, "行政诉讼");
+    assert_eq!(rl.rows[0][1].colspan, 10);
+    assert_eq!(rl.rows[1][0].rowspan, 2, "复议 outcome headers reach the bottom header row");
+    // Section headings in order, with the table right after its heading.
+    let heads: Vec<&str> = doc.blocks.iter().filter_map(|b| if let Block::Heading { level: 2, text } = b { Some(text.as_str()) } else { None }).collect();
+    assert_eq!(heads, ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]);
+}
+
+#[test]
+fn null_cells_render_empty_or_as_their_mark() {
+    let (_, mut truth) = truths().into_iter().find(|(n, _)| n == "s1-r005-html-table.truth.json").unwrap();
+    let app = truth.tables.applications.as_mut().unwrap();
+    app.rows.get_mut("granted").unwrap().insert("total".into(), None);
+    app.marks.insert("granted.total".into(), "/".into());
+    let doc = render(&truth);
+    let ad = doc.blocks.iter().find_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).unwrap();
+    // gb2019 regulations are blank in this report: empty cells, never 0.
+    assert_eq!(ad.rows[2].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["规章", "", "", ""]);
+    let back = recognize(&doc).report;
+    let app = back.tables.applications.unwrap();
+    assert_eq!(app.get("granted", "total"), None);
+    assert_eq!(app.marks.get("granted.total").map(String::as_str), Some("/"));
+    assert_eq!(back.tables.active_disclosure.unwrap().get("procurement", "amount"), Some(Num(2314.86)));
+}
+
+/// A grid as a reader without span support gives it: merged cells repeated or left blank.
+#[test]
+fn grids_without_spans_are_read_too() {
+    let row = |cells: &[&str]| cells.iter().map(|c| Cell::new(*c)).collect::<Vec<_>>();
+    let mut rows = vec![
+        row(&["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "", "", "申请人情况", "", "", "", "", "", ""]),
+        row(&["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
+        row(&["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]),
+        row(&["一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量", "", "3", "1", "0", "0", "0", "0", "4"]),
+        row(&["三、本年度办理结果", "(一)予以公开", "", "2", "1", "0", "0", "0", "0", "3"]),
+        row(&["三、本年度办理结果", "(三)不予公开", "1.属于国家秘密", "—", "0", "0", "0", "0", "0", "0"]),
+        row(&["", "", "3.危及\"三安全一稳定\"", "1", "0", "0", "0", "0", "0", "1"]),
+        row(&["", "(六)其他处理", "3.其他", "0", "0", "0", "0", "0", "0", "0"]),
+    ];
+    rows.push(row(&["", "(七)总计", "", "3", "1", "0", "0", "0", "0", "4"]));
+    let doc = Document { blocks: vec![Block::Table(Table { name: String::new(), header_rows: 0, rows })], ..Document::default() };
+    let r = recognize(&doc).report;
+    let app = r.tables.applications.expect("applications found");
+    assert_eq!(app.layout, Layout::Gb2021);
+    assert_eq!(app.get("new_received", "natural_person"), Some(Num(3.0)));
+    assert_eq!(app.get("new_received", "total"), Some(Num(4.0)));
+    assert_eq!(app.get("granted", "commercial"), Some(Num(1.0)));
+    assert_eq!(app.get("denied.state_secret", "natural_person"), None);
+    assert_eq!(app.marks.get("denied.state_secret.natural_person").map(String::as_str), Some("—"));
+    assert_eq!(app.get("denied.security_stability", "total"), Some(Num(1.0)));
+    assert_eq!(app.get("other.other", "total"), Some(Num(0.0)));
+    assert_eq!(app.get("total", "total"), Some(Num(4.0)));
+    assert!(r.tables.active_disclosure.is_none());
+    assert!(r.tables.review_litigation.is_none());
+}
