@@ -3,23 +3,40 @@
 //! to simplified when the document is written in them, full-width ASCII folded to half-width.
 
 use nianbao_document::{Block, Document};
-use regex::Regex;
-use std::sync::OnceLock;
 
-/// `X(pīn)` right after a Han character, where the parenthesis holds one pinyin syllable with a
-/// tone mark. Requiring the tone mark keeps real parentheticals such as `(www)` intact.
-fn pinyin_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(\p{Han})[(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zü]*)[)）]").expect("valid regex")
-    })
+const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
+
+/// One pinyin syllable with a tone mark: at most seven lower-case letters. Requiring the tone
+/// mark keeps real parentheticals such as `(www)` intact.
+fn is_toned_syllable(s: &str) -> bool {
+    let n = s.chars().count();
+    (1..=7).contains(&n) && s.chars().all(|c| c.is_ascii_lowercase() || c == 'ü' || TONED.contains(c)) && s.chars().any(|c| TONED.contains(c))
 }
 
+/// Removes `(pīn)` written right after a Han character.
 pub fn strip_pinyin(s: &str) -> String {
     if !s.contains(['(', '（']) {
         return s.to_string();
     }
-    pinyin_re().replace_all(s, "$1").into_owned()
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        if (c == '(' || c == '（') && prev.is_some_and(is_han) {
+            if let Some(end) = after.find([')', '）']) {
+                if is_toned_syllable(&after[..end]) {
+                    let close = after[end..].chars().next().map_or(1, char::len_utf8);
+                    rest = &after[end + close..];
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+        rest = after;
+    }
+    out
 }
 
 /// Folds full-width ASCII forms (`１２`, `（`, `：`) and odd spaces to their plain forms. CJK
@@ -40,13 +57,18 @@ pub fn fold_width(s: &str) -> String {
 /// conversion would change: simplified text changes in almost none.
 pub fn is_traditional(sample: &str) -> bool {
     let han = sample.chars().filter(|c| is_han(*c)).count();
-    if han < 8 {
+    // Loading OpenCC's dictionaries costs a millisecond: first look for the traditional forms
+    // that any report is bound to use.
+    let common = sample.chars().filter(|c| COMMON_TRADITIONAL.contains(*c)).take(3).count();
+    if han < 8 || common < 3 {
         return false;
     }
     let converted = hanconv::t2s(sample);
     let changed = sample.chars().zip(converted.chars()).filter(|(a, b)| a != b).count();
     changed * 100 >= han * 3 && changed >= 4
 }
+
+const COMMON_TRADITIONAL: &str = "報開資訊條與為國會關門區縣鄉鎮廳辦處發務單機構請應議訴訟結總計說書體這個們時來對過還後點無當際問員長專業東於網級導實經濟項號類統";
 
 pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')

@@ -1,13 +1,12 @@
 //! recognize: Document → Report. Written once for all formats: whatever a reader could recover
 //! (headings or plain paragraphs, grids with spans or flat runs of cells) goes through here.
 
+use crate::dates::{date_line, find_date, is_index_no, years};
 use crate::labels::{cell_value, core, leading_numeral, strip_numbering, CellValue};
 use crate::normalize::{is_han, normalize};
 use crate::tables::{self, known_labels, kind_of, Kind, Placement, Record};
 use nianbao_document::{Align, Block, Document, Table};
 use nianbao_report::{Layout, Meta, Report, Section, Tables};
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// A report and what recognition noticed on the way (shown by `nianbao inspect`).
 #[derive(Debug, Clone)]
@@ -172,21 +171,34 @@ fn pairs_from_row(row: &[String], props: &mut Props) {
     }
 }
 
-fn prop_line_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let labels = META_LABELS.join("|");
-        Regex::new(&format!(r"(?:^|\s|【)({labels})\s*[:：]\s*(\S[^\s【]*(?:\s\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?)")).expect("valid regex")
-    })
+/// `索引号:X 发布机构:Y` pairs in one line: a known label at the start or after a space or `【`,
+/// a colon, and the value up to the next space.
+fn prop_pairs(text: &str) -> Vec<(usize, &'static str, &str)> {
+    let mut out = Vec::new();
+    for label in META_LABELS {
+        for (i, _) in text.match_indices(label) {
+            if i > 0 && !text[..i].ends_with([' ', '【']) {
+                continue;
+            }
+            let Some(v) = text[i + label.len()..].trim_start_matches(' ').strip_prefix([':', '：']) else { continue };
+            let v = v.trim_start_matches(' ');
+            let value = &v[..v.find([' ', '【', '】']).unwrap_or(v.len())];
+            if !value.is_empty() {
+                out.push((i, *label, value));
+            }
+        }
+    }
+    out.sort_by_key(|p| p.0);
+    out
 }
 
-/// `索引号:X 发布机构:Y` in one line of text; a bare index number or date line counts too.
+/// Metadata in one line of text; a bare index number or date line counts too.
 fn collect_props(text: &str, props: &mut Props) {
-    for c in prop_line_re().captures_iter(text) {
-        props.push((c[1].to_string(), c[2].trim().to_string()));
+    for (_, k, v) in prop_pairs(text) {
+        props.push((k.to_string(), v.to_string()));
     }
     let t = text.trim();
-    if index_no_re().is_match(t) {
+    if is_index_no(t) {
         props.push(("索引号".into(), t.to_string()));
     } else if let Some(d) = date_line(t) {
         props.push(("日期".into(), d));
@@ -194,21 +206,23 @@ fn collect_props(text: &str, props: &mut Props) {
 }
 
 fn is_prop_line(text: &str) -> bool {
-    prop_line_re().find(text).is_some_and(|m| m.start() <= 2)
+    prop_pairs(text).first().is_some_and(|p| p.0 <= '【'.len_utf8())
 }
 
 // ---- headings
 
-fn inline_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let titles: Vec<String> = SECTION_TITLES.iter().flat_map(|v| v.iter()).map(|t| regex::escape(t)).collect();
-        Regex::new(&format!(r"(?:^|[\s。;;:|])([一二三四五六])\s*[、.．]\s*({})", titles.join("|"))).expect("valid regex")
-    })
-}
+const SECTION_NUMERALS: &str = "一二三四五六";
 
-fn title_no(title: &str) -> Option<u8> {
-    SECTION_TITLES.iter().position(|v| v.contains(&title)).map(|i| i as u8 + 1)
+/// A standard heading starting at the beginning of `s`: its number, and the byte length of
+/// numeral, mark and title.
+fn heading_at(s: &str) -> Option<(u8, usize)> {
+    let c = s.chars().next()?;
+    let n = SECTION_NUMERALS.chars().position(|x| x == c)? as u8 + 1;
+    let after = &s[c.len_utf8()..];
+    let t = after.trim_start_matches(' ');
+    let t2 = t.strip_prefix(['、', '.', '．'])?.trim_start_matches(' ');
+    let title = SECTION_TITLES[n as usize - 1].iter().filter(|v| t2.starts_with(**v)).max_by_key(|v| v.len())?;
+    Some((n, s.len() - t2.len() + title.len()))
 }
 
 /// Splits lines that carry standard headings in their middle (pages flattened to one line).
@@ -219,23 +233,31 @@ fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
             out.push(item);
             continue;
         };
-        let mut rest = text.as_str();
-        let mut pieces = Vec::new();
-        while let Some(c) = inline_re().captures(rest) {
-            let (num, title) = (c.get(1).unwrap(), c.get(2).unwrap());
-            let n = "一二三四五六".chars().position(|x| x.to_string() == num.as_str()).unwrap() as u8 + 1;
-            if title_no(title.as_str()) != Some(n) {
-                break;
+        let mut pieces: Vec<(String, Option<u8>)> = Vec::new();
+        let mut from = 0;
+        let mut prev: Option<char> = None;
+        let mut chars = text.char_indices();
+        while let Some((i, c)) = chars.next() {
+            let boundary = prev.is_none_or(|p| " 。;；:：|".contains(p));
+            prev = Some(c);
+            if !boundary || !SECTION_NUMERALS.contains(c) || i < from {
+                continue;
             }
-            pieces.push((rest[..num.start()].trim().to_string(), None));
-            pieces.push((rest[num.start()..title.end()].to_string(), Some(n)));
-            rest = &rest[title.end()..];
+            if let Some((n, len)) = heading_at(&text[i..]) {
+                pieces.push((text[from..i].trim().to_string(), None));
+                pieces.push((text[i..i + len].to_string(), Some(n)));
+                from = i + len;
+                prev = None;
+                while chars.as_str().len() > text.len() - from {
+                    chars.next();
+                }
+            }
         }
         if pieces.is_empty() {
             out.push(item);
             continue;
         }
-        pieces.push((rest.trim_start_matches([':', '：', '。']).trim().to_string(), None));
+        pieces.push((text[from..].trim_start_matches([':', '：', '。']).trim().to_string(), None));
         for (t, sec) in pieces {
             match sec {
                 Some(n) => out.push(Item::Section(n, t)),
@@ -376,45 +398,24 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
 
 // ---- chrome
 
-fn chrome_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"您(?:当前|现在)?的?位置|当前位置|首页\s*[>»›]|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]|扫一扫|手机上查看|",
-            r"附件下载|^附件[::]?$|相关解读|文字解读|图片解读|视频解读|访谈解读|媒体报道|相关链接|相关文章|相关新闻|上一篇|下一篇|返回顶部|",
-            r"ICP备|网安备|公网安备|网站标识码|版权所有|主办单位|承办单位|技术支持|联系我们|网站地图|分享到|收藏本页|浏览次数|",
-            r"字体[::]?\s*[\[【]?\s*大|字号[::]?\s*[\[【]?\s*大|主办\s|承办\s|\d+\s*次浏览|^\s*\|+\s*$"
-        ))
-        .expect("valid regex")
-    })
-}
+/// Words that only page furniture uses: breadcrumbs, tool links, related-link lists, footers.
+const CHROME: &[&str] = &[
+    "您当前的位置", "您现在的位置", "您的位置", "当前位置", "打印本页", "关闭窗口", "【打印】", "【关闭】", "[打印]", "[关闭]", "扫一扫",
+    "手机上查看", "附件下载", "相关解读", "文字解读", "图片解读", "视频解读", "访谈解读", "媒体报道", "相关链接", "相关文章", "相关新闻",
+    "上一篇", "下一篇", "返回顶部", "ICP备", "网安备", "网站标识码", "版权所有", "主办单位", "承办单位", "技术支持", "联系我们",
+    "网站地图", "分享到", "收藏本页", "浏览次数", "次浏览", "主办 ", "承办 ",
+];
 
 fn is_chrome(text: &str) -> bool {
-    text.chars().count() <= 80 && chrome_re().is_match(text)
-}
-
-fn index_no_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^[0-9A-Za-z]{6,20}[/-]\d{4}-\d{2,}$").expect("valid regex"))
-}
-
-fn date_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?").expect("valid regex"))
-}
-
-/// A line that is only a date: `2022年1月11日`, `2022-01-11`, `2022-01-11 10:30`.
-fn date_line(text: &str) -> Option<String> {
     let t = text.trim();
-    let c = date_re().captures(t)?;
-    let m = c.get(0)?;
-    let rest = t[m.end()..].trim();
-    let ok_rest = rest.is_empty() || Regex::new(r"^\d{1,2}:\d{2}(:\d{2})?$").ok()?.is_match(rest);
-    (m.start() == 0 && ok_rest).then(|| iso(&c))
-}
-
-fn iso(c: &regex::Captures) -> String {
-    format!("{}-{:02}-{:02}", &c[1], c[2].parse::<u32>().unwrap_or(0), c[3].parse::<u32>().unwrap_or(0))
+    if t.chars().count() > 80 {
+        return false;
+    }
+    CHROME.iter().any(|c| t.contains(c))
+        || (t.contains("首页") && t.contains(['>', '»', '›']))
+        || ((t.contains("字体") || t.contains("字号")) && t.contains('大') && t.contains('小'))
+        || t.trim_end_matches([':', '：']) == "附件"
+        || (!t.is_empty() && t.chars().all(|c| c == '|' || c == ' '))
 }
 
 // ---- walking the items
@@ -575,7 +576,7 @@ impl Walker<'_> {
 /// index numbers, short captions without a sentence in them.
 fn is_preamble_chrome(text: &str) -> bool {
     let t = text.trim();
-    if is_prop_line(t) || date_line(t).is_some() || index_no_re().is_match(t) {
+    if is_prop_line(t) || date_line(t).is_some() || is_index_no(t) {
         return true;
     }
     let n = t.chars().count();
@@ -627,11 +628,6 @@ fn prop<'a>(props: &'a Props, labels: &[&str]) -> Option<&'a str> {
     labels.iter().find_map(|l| props.iter().find(|(k, v)| k == l && !v.is_empty()).map(|(_, v)| v.as_str()))
 }
 
-fn year_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid regex"))
-}
-
 const AGENCY_ENDINGS: &[&str] = &[
     "政府", "办公室", "委员会", "局", "厅", "中心", "院", "所", "处", "站", "队", "委", "会", "部", "署", "办", "街道", "镇", "乡", "馆", "社", "司", "公司", "集团", "管委会", "园区",
 ];
@@ -645,7 +641,12 @@ fn looks_like_agency(s: &str) -> bool {
 /// or `晋江市龙湖镇人民政府关于2023年政府信息公开工作年度报告`.
 pub fn agency_from_title(title: &str) -> Option<String> {
     let t: String = title.chars().filter(|c| !c.is_whitespace() && !"《》".contains(*c)).collect();
-    let t = Regex::new(r"(?:19|20)\d{2}\s*年度?").ok()?.replace_all(&t, "").into_owned();
+    let mut t = t;
+    loop {
+        let Some((a, b, _)) = years(&t).next() else { break };
+        let b = if t[b..].starts_with('度') { b + '度'.len_utf8() } else { b };
+        t.replace_range(a..b, "");
+    }
     let cut = ["政府信息公开", "政务公开", "信息公开"].iter().filter_map(|k| t.find(k)).min()?;
     let mut a = t[..cut].trim_end_matches("关于").trim_end_matches('的').trim_start_matches("关于").to_string();
     if a.ends_with("人民") {
@@ -669,12 +670,12 @@ fn meta(title: String, sections: &[Section], props: &Props, layout: Layout) -> M
 
     let published = sig_date.or_else(|| {
         prop(props, &["发布日期", "发文日期", "成文日期", "公开日期", "发布时间", "date", "时间", "日期", "生成日期"])
-            .and_then(|v| date_re().captures(v).map(|c| iso(&c)))
+            .and_then(|v| find_date(v).map(|d| d.2))
     });
 
     let year = prop(props, &["统计年度", "年度"])
-        .and_then(|v| year_re().captures(&format!("{v}年")).and_then(|c| c[1].parse().ok()))
-        .or_else(|| year_re().captures(&title).and_then(|c| c[1].parse().ok()))
+        .and_then(|v| years(&format!("{v}年")).next().map(|y| y.2))
+        .or_else(|| years(&title).next().map(|y| y.2))
         .or_else(|| narrative_year(sections))
         .or_else(|| published.as_ref().and_then(|p| p[..4].parse::<i32>().ok()).map(|y| y - 1));
 
@@ -686,8 +687,7 @@ fn meta(title: String, sections: &[Section], props: &Props, layout: Layout) -> M
 fn narrative_year(sections: &[Section]) -> Option<i32> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
     for p in sections.iter().take(2).flat_map(|s| &s.paragraphs) {
-        for c in year_re().captures_iter(p) {
-            let y: i32 = c[1].parse().ok()?;
+        for (_, _, y) in years(p) {
             match counts.iter_mut().find(|(x, _)| *x == y) {
                 Some(e) => e.1 += 1,
                 None => counts.push((y, 1)),

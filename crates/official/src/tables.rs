@@ -10,6 +10,7 @@
 use crate::labels::{cell_value, core, CellValue};
 use nianbao_report::layout::{self, Row};
 use nianbao_report::{Layout, Num, ReviewLitigation, RowTable, Value};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -107,7 +108,7 @@ fn votes(label: &str) -> [u32; 3] {
     if AD_MARKERS.iter().any(|m| c.contains(m)) || ad_row(&c).is_some() || HEADERS_2021.contains(&c.as_str()) || HEADERS_2019.contains(&c.as_str()) {
         v[0] += 1;
     }
-    if APP_MARKERS.iter().any(|m| c.contains(m)) || app_row(label, None).is_some_and(|r| core(r.label.last().unwrap()).chars().count() >= 4) {
+    if APP_MARKERS.iter().any(|m| c.contains(m)) || app_row(label, None).is_some_and(|r| core(r.label.last().expect("rows have labels")).chars().count() >= 4) {
         v[1] += 1;
     }
     if RL_MARKERS.iter().any(|m| c.contains(m)) {
@@ -146,8 +147,16 @@ fn all_ad_rows() -> impl Iterator<Item = &'static Row> {
 /// Extra spellings seen in real reports, beyond the labels of the layouts.
 const AD_ALIASES: &[(&str, &str)] = &[("事业性收费", "fees"), ("集中采购", "procurement"), ("对外管理服务", "other_services")];
 
+type Needles = Vec<(String, &'static str)>;
+
+/// Label cores and aliases of rows, computed once.
+fn needles(rows: impl Iterator<Item = &'static Row>, aliases: &[(&str, &'static str)]) -> Needles {
+    rows.map(|r| (core(r.label.last().expect("rows have labels")), r.key)).chain(aliases.iter().map(|(n, k)| (n.to_string(), *k))).collect()
+}
+
 fn ad_row(c: &str) -> Option<&'static str> {
-    best_match(c, all_ad_rows().map(|r| (core(r.label.last().unwrap()), r.key)).chain(AD_ALIASES.iter().map(|(n, k)| (n.to_string(), *k))))
+    static NEEDLES: OnceLock<Needles> = OnceLock::new();
+    best_match(c, NEEDLES.get_or_init(|| needles(all_ad_rows(), AD_ALIASES)))
 }
 
 const APP_ALIASES: &[(&str, &str)] = &[
@@ -187,11 +196,9 @@ fn app_row_by_key(key: &str) -> Option<&'static Row> {
 /// The applications row a label names. `group` is the core of the nearest group caption seen
 /// (`其他处理`, …): a bare `3.其他` only means `other.other` under (六)其他处理.
 fn app_row(label: &str, group: Option<&str>) -> Option<&'static Row> {
+    static NEEDLES: OnceLock<Needles> = OnceLock::new();
     let c = &core(label);
-    let key = best_match(
-        c,
-        all_app_rows().map(|r| (core(r.label.last().unwrap()), r.key)).chain(APP_ALIASES.iter().map(|(n, k)| (n.to_string(), *k))),
-    )?;
+    let key = best_match(c, NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES)))?;
     // A bare 其他 is also a column header; the row is printed `3.其他` under (六)其他处理.
     if key == "other.other" && (c != "其他" || !label.trim_start().starts_with('3') || group.is_some_and(|g| g != "其他处理")) {
         return None;
@@ -200,9 +207,10 @@ fn app_row(label: &str, group: Option<&str>) -> Option<&'static Row> {
 }
 
 /// The key whose needle is equal to, or else the longest contained in, the label core.
-fn best_match(c: &str, needles: impl Iterator<Item = (String, &'static str)>) -> Option<&'static str> {
+fn best_match(c: &str, needles: &Needles) -> Option<&'static str> {
     let mut best: Option<(usize, &'static str)> = None;
     for (needle, key) in needles {
+        let (needle, key) = (needle.as_str(), *key);
         if needle.is_empty() {
             continue;
         }
@@ -210,7 +218,7 @@ fn best_match(c: &str, needles: impl Iterator<Item = (String, &'static str)>) ->
             return Some(key);
         }
         let n = needle.chars().count();
-        if (n >= 4 || c.chars().count() <= n + 2) && c.contains(&needle) && best.is_none_or(|(m, _)| n > m) {
+        if (n >= 4 || c.chars().count() <= n + 2) && c.contains(needle) && best.is_none_or(|(m, _)| n > m) {
             best = Some((n, key));
         }
     }
