@@ -27,7 +27,7 @@ fn skip_spaces(s: &str, at: usize) -> usize {
     at + s[at..].bytes().take_while(|b| *b == b' ').count()
 }
 
-fn sep<'a>(s: &str, at: usize, seps: &[&'a str]) -> Option<usize> {
+fn sep(s: &str, at: usize, seps: &[&str]) -> Option<usize> {
     let at = skip_spaces(s, at);
     seps.iter().find(|x| s[at..].starts_with(**x)).map(|x| skip_spaces(s, at + x.len()))
 }
