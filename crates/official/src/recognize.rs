@@ -117,7 +117,10 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
             Block::Table(t) => {
                 let cells = table_texts(t);
                 let labels: Vec<&String> = cells.iter().flatten().filter(|c| cell_value(c) == CellValue::Text).collect();
-                if known_labels(labels.iter().copied()) >= 2 {
+                // Statistical tables hold labels and numbers; a table with sentences in it is
+                // a layout table around the page, whatever headings it contains.
+                let prose = labels.iter().any(|c| c.chars().count() > 80 || (c.contains('。') && c.chars().count() > 20));
+                if !prose && known_labels(labels.iter().copied()) >= 2 {
                     out.push(Item::Table(i));
                 } else {
                     // A layout table, or a metadata box: its cells are text.

@@ -108,3 +108,29 @@ fn grids_without_spans_are_read_too() {
     assert!(r.tables.active_disclosure.is_none());
     assert!(r.tables.review_litigation.is_none());
 }
+
+#[test]
+fn a_layout_table_around_the_page_is_read_as_text() {
+    let (_, truth) = truths().into_iter().find(|(n, _)| n == "s1-r004-html-table.truth.json").unwrap();
+    let inner = render(&truth);
+    // Put the report's text in a table, a line per row, as old site templates do, leaving the
+    // statistical tables beside it. Its headings look like table labels; its sentences say
+    // it is not a statistical table.
+    let wrap = |rows: &mut Vec<Vec<Cell>>| Block::Table(Table { name: String::new(), header_rows: 0, rows: std::mem::take(rows) });
+    let mut rows = Vec::new();
+    let mut blocks = Vec::new();
+    for b in &inner.blocks {
+        match b {
+            Block::Heading { text: t, .. } | Block::Paragraph { text: t, .. } => rows.push(vec![Cell::new(t.clone())]),
+            Block::Table(t) => {
+                blocks.push(wrap(&mut rows));
+                blocks.push(Block::Table(t.clone()));
+            }
+            Block::Image { .. } => {}
+        }
+    }
+    blocks.push(wrap(&mut rows));
+    let back = recognize(&Document { meta: inner.meta.clone(), blocks, notes: vec![] }).report;
+    assert_eq!(back.sections, truth.sections);
+    assert_eq!(back.tables, truth.tables);
+}
