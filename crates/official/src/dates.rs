@@ -51,10 +51,57 @@ fn date_at(s: &str, i: usize) -> Option<(usize, usize, String)> {
     Some((i, at, format!("{y}-{m:02}-{d:02}")))
 }
 
+const CN_DIGITS: &str = "〇一二三四五六七八九";
+
+fn cn_digit(c: char) -> Option<u32> {
+    if c == '零' || c == 'O' || c == '０' {
+        return Some(0);
+    }
+    CN_DIGITS.chars().position(|d| d == c).map(|p| p as u32)
+}
+
+/// A month or day in Chinese numerals: 五, 十, 十二, 二十, 二十五, 三十一.
+fn cn_small(s: &str) -> Option<(u32, usize)> {
+    let mut chars = s.char_indices().peekable();
+    let mut value = 0;
+    let mut end = 0;
+    let mut seen = false;
+    while let Some(&(i, c)) = chars.peek() {
+        if c == '十' {
+            value = if seen { value * 10 } else { 10 };
+        } else if let Some(d) = cn_digit(c).filter(|d| *d > 0) {
+            value = if value >= 10 && value % 10 == 0 { value + d } else { value * 10 + d };
+        } else {
+            break;
+        }
+        seen = true;
+        end = i + c.len_utf8();
+        chars.next();
+    }
+    seen.then_some((value, end))
+}
+
+/// `二〇二四年二月五日`, as signatures of official documents print dates.
+fn cn_date_at(s: &str, i: usize) -> Option<(usize, usize, String)> {
+    let mut y = 0;
+    let mut at = i;
+    for _ in 0..4 {
+        let c = s[at..].chars().next()?;
+        y = y * 10 + cn_digit(c)?;
+        at += c.len_utf8();
+    }
+    let at = at + s[at..].strip_prefix('年').map(|_| '年'.len_utf8())?;
+    let (m, n) = cn_small(&s[at..])?;
+    let at = at + n + s[at + n..].strip_prefix('月').map(|_| '月'.len_utf8())?;
+    let (d, n) = cn_small(&s[at..])?;
+    let at = at + n + s[at + n..].strip_prefix('日').map(|_| '日'.len_utf8())?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| (i, at, format!("{y}-{m:02}-{d:02}")))
+}
+
 /// A line that is only a date, possibly with a time of day (`2022-01-11 10:30`).
 pub fn date_line(text: &str) -> Option<String> {
     let t = text.trim();
-    let (start, end, iso) = date_at(t, 0).filter(|d| d.0 == 0)?;
+    let (start, end, iso) = date_at(t, 0).or_else(|| cn_date_at(t, 0)).filter(|d| d.0 == 0)?;
     let rest = t[end..].trim();
     let time = rest.len() <= 8 && rest.contains(':') && rest.chars().all(|c| c.is_ascii_digit() || c == ':');
     (start == 0 && (rest.is_empty() || time)).then_some(iso)
@@ -97,6 +144,10 @@ mod tests {
         assert_eq!(date_line("2022-01-11 10:30"), Some("2022-01-11".into()));
         assert_eq!(date_line("2022 年 1 月 11 日"), Some("2022-01-11".into()));
         assert_eq!(date_line("2022年1月11日起"), None);
+        assert_eq!(date_line("二〇二四年二月五日"), Some("2024-02-05".into()));
+        assert_eq!(date_line("二〇二三年十二月三十一日"), Some("2023-12-31".into()));
+        assert_eq!(date_line("二〇二〇年十月十日"), Some("2020-10-10".into()));
+        assert_eq!(date_line("二〇二〇年十三月一日"), None);
         assert_eq!(find_date("时间:2024-01-17 17:17").map(|d| d.2), Some("2024-01-17".into()));
         assert_eq!(find_date("自2023年1月1日至").map(|d| d.2), Some("2023-01-01".into()));
         assert_eq!(find_date("2023年13月1日"), None);

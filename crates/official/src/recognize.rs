@@ -672,7 +672,8 @@ fn meta(title: String, sections: &[Section], props: &Props, layout: Layout) -> M
         .or_else(|| prop(props, &["发布机构", "author", "来源"]).filter(|a| looks_like_agency(a)).map(str::to_string));
 
     let published = sig_date.or_else(|| {
-        prop(props, &["发布日期", "发文日期", "成文日期", "公开日期", "发布时间", "date", "时间", "日期", "生成日期"])
+        // Not the format's own `date`: a file's creation date is not when the report was published.
+        prop(props, &["发布日期", "发文日期", "成文日期", "公开日期", "发布时间", "时间", "日期", "生成日期"])
             .and_then(|v| find_date(v).map(|d| d.2))
     });
 

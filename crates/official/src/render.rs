@@ -23,7 +23,10 @@ pub fn render(report: &Report) -> Document {
         prop("author", a);
     }
     if let Some(d) = &m.published {
+        // `date` for the format's own metadata; `发布日期` is what recognition reads back, as it
+        // would from a web page's metadata box.
         prop("date", d);
+        prop("发布日期", d);
     }
     prop("lang", "zh-CN");
     if let Some(i) = &m.index_no {
