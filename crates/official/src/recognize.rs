@@ -123,10 +123,19 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
                 if !prose && known_labels(labels.iter().copied()) >= 2 {
                     out.push(Item::Table(i));
                 } else {
-                    // A layout table, or a metadata box: its cells are text.
+                    let before = props.len();
+                    let mut with_pairs = 0;
                     for row in &cells {
+                        let n = props.len();
                         pairs_from_row(row, props);
+                        with_pairs += usize::from(props.len() > n);
                     }
+                    // Mostly label/value rows: a metadata box (索引号, 发布机构, …), not text.
+                    if with_pairs > 0 && with_pairs * 2 >= cells.len() {
+                        notes.push(format!("block {i}: a metadata box, {} values", props.len() - before));
+                        continue;
+                    }
+                    // A layout table: its cells are text.
                     if cells.iter().flatten().any(|c| !c.is_empty()) {
                         notes.push(format!("block {i}: a {}-row table that is not a report table, read as text", cells.len()));
                     }
@@ -384,7 +393,7 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
     if k > 0 {
         let (pi, prev, pl, pa) = texts[k - 1];
         let starts_mid = title.starts_with(|c: char| c.is_ascii_digit()) || title.starts_with("关于") || title.starts_with("政府信息公开");
-        if pi + 1 == idx && starts_mid && prev.chars().count() <= 40 && !prev.contains([':', '：', '。', ' ']) && (looks_headed(pl, pa) || looks_headed(level, align)) {
+        if pi + 1 == idx && starts_mid && looks_like_agency(prev) && (looks_headed(pl, pa) || looks_headed(level, align)) {
             title = format!("{prev}{title}");
         }
     }
