@@ -108,7 +108,8 @@ fn votes(label: &str) -> [u32; 3] {
     if AD_MARKERS.iter().any(|m| c.contains(m)) || ad_row(&c).is_some() || HEADERS_2021.contains(&c.as_str()) || HEADERS_2019.contains(&c.as_str()) {
         v[0] += 1;
     }
-    if APP_MARKERS.iter().any(|m| c.contains(m)) || app_row(label, None).is_some_and(|r| core(r.label.last().expect("rows have labels")).chars().count() >= 4) {
+    // 总计 and 其他 are column headers as much as row labels: they do not point at the table.
+    if APP_MARKERS.iter().any(|m| c.contains(m)) || app_match(&c, label, None).is_some_and(|(_, n)| n >= 4) {
         v[1] += 1;
     }
     if RL_MARKERS.iter().any(|m| c.contains(m)) {
@@ -147,16 +148,23 @@ fn all_ad_rows() -> impl Iterator<Item = &'static Row> {
 /// Extra spellings seen in real reports, beyond the labels of the layouts.
 const AD_ALIASES: &[(&str, &str)] = &[("事业性收费", "fees"), ("集中采购", "procurement"), ("对外管理服务", "other_services")];
 
-type Needles = Vec<(String, &'static str)>;
+/// Label cores with their key and length in characters.
+type Needles = Vec<(String, &'static str, usize)>;
 
 /// Label cores and aliases of rows, computed once.
 fn needles(rows: impl Iterator<Item = &'static Row>, aliases: &[(&str, &'static str)]) -> Needles {
-    rows.map(|r| (core(r.label.last().expect("rows have labels")), r.key)).chain(aliases.iter().map(|(n, k)| (n.to_string(), *k))).collect()
+    rows.map(|r| (core(r.label.last().expect("rows have labels")), r.key))
+        .chain(aliases.iter().map(|(n, k)| (n.to_string(), *k)))
+        .map(|(n, k)| {
+            let len = n.chars().count();
+            (n, k, len)
+        })
+        .collect()
 }
 
 fn ad_row(c: &str) -> Option<&'static str> {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
-    best_match(c, NEEDLES.get_or_init(|| needles(all_ad_rows(), AD_ALIASES)))
+    best_match(c, NEEDLES.get_or_init(|| needles(all_ad_rows(), AD_ALIASES))).map(|m| m.0)
 }
 
 const APP_ALIASES: &[(&str, &str)] = &[
@@ -196,33 +204,37 @@ fn app_row_by_key(key: &str) -> Option<&'static Row> {
 /// The applications row a label names. `group` is the core of the nearest group caption seen
 /// (`其他处理`, …): a bare `3.其他` only means `other.other` under (六)其他处理.
 fn app_row(label: &str, group: Option<&str>) -> Option<&'static Row> {
+    app_match(&core(label), label, group).and_then(|(key, _)| app_row_by_key(key))
+}
+
+/// The applications row key for a label (given with its core), and the length of the needle
+/// that matched.
+fn app_match(c: &str, label: &str, group: Option<&str>) -> Option<(&'static str, usize)> {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
-    let c = &core(label);
-    let key = best_match(c, NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES)))?;
+    let (key, n) = best_match(c, NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES)))?;
     // A bare 其他 is also a column header; the row is printed `3.其他` under (六)其他处理.
     if key == "other.other" && (c != "其他" || !label.trim_start().starts_with('3') || group.is_some_and(|g| g != "其他处理")) {
         return None;
     }
-    app_row_by_key(key)
+    Some((key, n))
 }
 
 /// The key whose needle is equal to, or else the longest contained in, the label core.
-fn best_match(c: &str, needles: &Needles) -> Option<&'static str> {
+fn best_match(c: &str, needles: &Needles) -> Option<(&'static str, usize)> {
+    let len = c.chars().count();
     let mut best: Option<(usize, &'static str)> = None;
-    for (needle, key) in needles {
-        let (needle, key) = (needle.as_str(), *key);
+    for (needle, key, n) in needles {
         if needle.is_empty() {
             continue;
         }
         if needle == c {
-            return Some(key);
+            return Some((key, *n));
         }
-        let n = needle.chars().count();
-        if (n >= 4 || c.chars().count() <= n + 2) && c.contains(needle) && best.is_none_or(|(m, _)| n > m) {
-            best = Some((n, key));
+        if (*n >= 4 || len <= n + 2) && best.is_none_or(|(m, _)| *n > m) && c.contains(needle.as_str()) {
+            best = Some((*n, key));
         }
     }
-    best.map(|b| b.1)
+    best.map(|(n, k)| (k, n))
 }
 
 /// Fits a record's values to `n` columns: surplus blanks are dropped from the front (cells
