@@ -1,7 +1,7 @@
 //! Reading inputs into reports and writing reports out, through plugins or the built-in JSON.
 
-use nianbao_document::Document;
-use nianbao_official::{recognize, render};
+use nianbao_document::{Block, Document};
+use nianbao_official::{data_table, recognize, render};
 use nianbao_plugin::{Options, Registry};
 use nianbao_report::{Report, MODEL};
 use std::io::{Read, Write};
@@ -134,7 +134,11 @@ impl Host {
             .filter(|(_, f)| f.write)
             .or_else(|| self.registry.writer_for_extension(to))
             .ok_or_else(|| format!("no plugin writes format `{to}` ({})", self.plugin_names()))?;
-        plugin.write(&fmt.name, &render(report), options).map_err(|e| e.to_string())
+        let mut doc = render(report);
+        if fmt.data {
+            doc.blocks.push(Block::Table(data_table(report)));
+        }
+        plugin.write(&fmt.name, &doc, options).map_err(|e| e.to_string())
     }
 
     /// The file extension for an output format.

@@ -11,4 +11,4 @@ mod tables;
 
 pub use normalize::normalize;
 pub use recognize::{agency_from_title, recognize, Recognized};
-pub use render::{render, TABLE_NAMES};
+pub use render::{data_table, render, DATA_HEADER, DATA_NAME, TABLE_NAMES};

@@ -109,13 +109,23 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
             }
         }
     };
+    // A heading that repeats a table's name (a spreadsheet's sheet name) captions the table;
+    // it is not report text.
+    let names: Vec<&str> =
+        doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t.name.trim()) } else { None }).filter(|n| !n.is_empty()).collect();
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
+            Block::Heading { text, .. } if names.contains(&text.trim()) => {}
             Block::Heading { level, text } => push_lines(&mut out, text, Some(*level), Align::Justify),
             Block::Paragraph { text, align } => push_lines(&mut out, text, None, *align),
             Block::Image { alt } => out.push(Item::Image(alt.clone())),
             Block::Table(t) => {
                 let cells = table_texts(t);
+                if cells.first().is_some_and(|h| h.iter().map(String::as_str).eq(crate::render::DATA_HEADER)) {
+                    // The data table a data format carries beside the official tables.
+                    notes.push(format!("block {i}: the data table, skipped (the official tables are read)"));
+                    continue;
+                }
                 let labels: Vec<&String> = cells.iter().flatten().filter(|c| cell_value(c) == CellValue::Text).collect();
                 // Statistical tables hold labels and numbers; a table with sentences in it is
                 // a layout table around the page, whatever headings it contains.

@@ -12,6 +12,10 @@ const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "
 /// Names writers may give the tables (sheet names in a workbook).
 pub const TABLE_NAMES: [&str; 3] = ["主动公开", "依申请公开", "复议诉讼"];
 
+/// The data table's name and header row; recognize skips a table with this header.
+pub const DATA_NAME: &str = "数据";
+pub const DATA_HEADER: [&str; 3] = ["key", "label", "value"];
+
 pub fn render(report: &Report) -> Document {
     let m = &report.meta;
     let mut meta = Vec::new();
@@ -254,3 +258,43 @@ fn review_litigation(t: &ReviewLitigation) -> Table {
     Table { name: TABLE_NAMES[2].to_string(), header_rows: depth as u32, rows }
 }
 
+
+// ---- data
+
+/// Every cell of the three tables as one row: its key (`applications.granted.total`), its
+/// label path as printed, and its value (the printed marker for a blank). For data formats.
+pub fn data_table(report: &Report) -> Table {
+    let mut rows = vec![DATA_HEADER.iter().map(|h| Cell::new(*h)).collect::<Vec<_>>()];
+    let mut push = |key: String, path: Vec<&str>, value: String| {
+        rows.push(vec![Cell::new(key), Cell::new(path.join(" › ")), Cell::new(value)]);
+    };
+    let t = &report.tables;
+    if let Some(ad) = &t.active_disclosure {
+        for g in layout::active_disclosure(ad.layout) {
+            for r in g.rows.iter().filter(|r| ad.rows.contains_key(r.key)) {
+                for c in r.columns {
+                    let path = [TABLE_NAMES[0], g.caption, r.label[0], c.header[0]].to_vec();
+                    push(format!("active_disclosure.{}.{}", r.key, c.key), path, value_text(ad, r.key, c.key));
+                }
+            }
+        }
+    }
+    if let Some(app) = &t.applications {
+        for r in layout::applications(app.layout).filter(|r| app.rows.contains_key(r.key)) {
+            for c in layout::APPLICANTS {
+                let path: Vec<&str> = std::iter::once(TABLE_NAMES[1]).chain(r.label.iter().copied()).chain(c.header.iter().copied()).collect();
+                push(format!("applications.{}.{}", r.key, c.key), path, value_text(app, r.key, c.key));
+            }
+        }
+    }
+    if let Some(rl) = &t.review_litigation {
+        for (group, head) in layout::REVIEW_LITIGATION {
+            let g = rl.group(group).expect("known group");
+            for (col, label) in layout::OUTCOMES.iter().zip(layout::OUTCOME_HEADERS) {
+                let path: Vec<&str> = std::iter::once(TABLE_NAMES[2]).chain(head.iter().copied()).chain(std::iter::once(*label)).collect();
+                push(format!("review_litigation.{group}.{col}"), path, value_cell(g.get(col), rl.marks.get(&format!("{group}.{col}"))));
+            }
+        }
+    }
+    Table { name: DATA_NAME.to_string(), header_rows: 1, rows }
+}

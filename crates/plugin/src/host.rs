@@ -33,6 +33,8 @@ pub struct FormatInfo {
     pub media_types: Vec<String>,
     pub read: bool,
     pub write: bool,
+    /// A data format: its writer also wants the report's values as a data table.
+    pub data: bool,
 }
 
 /// A loaded plugin library.
@@ -118,6 +120,7 @@ impl Plugin {
                 media_types: list(text(f.media_types)),
                 read: f.capabilities & CAN_READ != 0,
                 write: f.capabilities & CAN_WRITE != 0,
+                data: f.capabilities & WANTS_DATA != 0,
             })
             .collect();
         Ok(Plugin { name, version, formats, path: path.to_path_buf(), origin, decl, _lib: lib })

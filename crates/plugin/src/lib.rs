@@ -46,6 +46,9 @@ pub const DECLARATION_SYMBOL: &str = "nianbao_plugin_declaration";
 /// `Declaration::formats[i].capabilities` bits.
 pub const CAN_READ: u32 = 1;
 pub const CAN_WRITE: u32 = 2;
+/// A data format (a spreadsheet): besides the document's layout, its writer wants the content
+/// as plain data too, one value per row, for analysis.
+pub const WANTS_DATA: u32 = 4;
 
 /// Status codes returned by `read` and `write`. On anything but `STATUS_OK` the output buffer
 /// holds a UTF-8 message.
@@ -166,11 +169,13 @@ pub struct Format {
     pub media_types: &'static [&'static str],
     pub read: bool,
     pub write: bool,
+    /// See [`WANTS_DATA`].
+    pub data: bool,
 }
 
 impl Format {
     pub fn new(name: &'static str, description: &'static str) -> Format {
-        Format { name, description, extensions: &[], media_types: &[], read: false, write: false }
+        Format { name, description, extensions: &[], media_types: &[], read: false, write: false, data: false }
     }
     pub fn extensions(mut self, e: &'static [&'static str]) -> Format {
         self.extensions = e;
@@ -186,6 +191,11 @@ impl Format {
     }
     pub fn writable(mut self) -> Format {
         self.write = true;
+        self
+    }
+    /// Marks a data format: see [`WANTS_DATA`].
+    pub fn data(mut self) -> Format {
+        self.data = true;
         self
     }
 }
@@ -296,7 +306,9 @@ pub mod __private {
                 description: keep(f.description),
                 extensions: keep(&f.extensions.join(",")),
                 media_types: keep(&f.media_types.join(",")),
-                capabilities: (if f.read { CAN_READ } else { 0 }) | (if f.write { CAN_WRITE } else { 0 }),
+                capabilities: (if f.read { CAN_READ } else { 0 })
+                    | (if f.write { CAN_WRITE } else { 0 })
+                    | (if f.data { WANTS_DATA } else { 0 }),
             });
         }
         let decl = Declaration {

@@ -1,6 +1,18 @@
-//! nianbao format plugin for xlsx (skeleton: the owner of this folder fills it in).
+//! nianbao format plugin for spreadsheets: reads xlsx, xlsm, xls and ods workbooks into a
+//! Document (a heading per sheet, its blocks of cells as tables with the merged regions as
+//! spans, lone text cells as paragraphs) and writes a Document as an xlsx workbook (a sheet per
+//! table with merged headers, borders and numbers as numbers, and a sheet for the text).
+//!
+//! Reading is built on calamine, writing on rust_xlsxwriter. The plugin knows spreadsheets,
+//! not reports: which sheet holds which table is for the host to recognize.
 
 use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+
+mod read;
+mod write;
+
+pub use read::read;
+pub use write::{write, DEFAULT_TEXT_SHEET};
 
 pub struct Plugin;
 
@@ -9,15 +21,45 @@ impl FormatPlugin for Plugin {
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
     fn formats() -> Vec<Format> {
-        vec![Format::new("xlsx", "xlsx").extensions(&["xlsx"]).readable().writable()]
+        vec![
+            Format::new("xlsx", "Excel workbook (Office Open XML)")
+                .extensions(&["xlsx"])
+                .media_types(&["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])
+                .readable()
+                .writable()
+                .data(),
+            Format::new("xlsm", "Excel macro-enabled workbook (macros are ignored)")
+                .extensions(&["xlsm"])
+                .media_types(&["application/vnd.ms-excel.sheet.macroEnabled.12"])
+                .readable(),
+            Format::new("xls", "Excel 97-2003 workbook")
+                .extensions(&["xls"])
+                .media_types(&["application/vnd.ms-excel"])
+                .readable(),
+            Format::new("ods", "OpenDocument spreadsheet")
+                .extensions(&["ods"])
+                .media_types(&["application/vnd.oasis.opendocument.spreadsheet"])
+                .readable(),
+        ]
     }
 
-    fn read(_format: &str, _bytes: &[u8], _options: &Options) -> Result<Document, Error> {
-        Err("not implemented yet".into())
+    fn sniff(bytes: &[u8]) -> Option<&'static str> {
+        read::sniff(bytes)
     }
 
-    fn write(_format: &str, _doc: &Document, _options: &Options) -> Result<Vec<u8>, Error> {
-        Err("not implemented yet".into())
+    fn read(_format: &str, bytes: &[u8], options: &Options) -> Result<Document, Error> {
+        // The bytes decide the reader, not the name: `.xls` files that are really xlsx (and
+        // the reverse) are common in the wild.
+        read::read(bytes, options)
+    }
+
+    fn write(format: &str, doc: &Document, options: &Options) -> Result<Vec<u8>, Error> {
+        match format {
+            "xlsx" => write::write(doc, options),
+            other => Err(Error::new(format!(
+                "cannot write {other}: this plugin writes xlsx only"
+            ))),
+        }
     }
 }
 
