@@ -1,0 +1,223 @@
+//! DOCX → Document.
+//!
+//! The package is opened with `zip` and its XML parts are parsed with `quick-xml` events
+//! rather than docx-rs's reader: docx-rs builds a full object tree of every part (styles.xml of
+//! a Word file is often 300 KB), has no notion of which text is printed (field codes vs field
+//! results, deleted revisions, hidden runs, `mc:Fallback` copies of text boxes, ruby text) and
+//! does not compute list numbers, and a malformed file can make it panic. Reading only the
+//! parts we need, with size and nesting limits, keeps the reader fast and bounded.
+
+mod body;
+mod package;
+mod styles;
+mod table;
+
+use std::borrow::Cow;
+
+use nianbao_plugin::{Align, Block, Document, Error, Options};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use body::{Para, Raw};
+use package::Package;
+use styles::{Numbering, Styles};
+
+/// Largest main document part we decompress. Real reports are well under 5 MB.
+const DOCUMENT_LIMIT: u64 = 256 << 20;
+/// Largest styles, numbering, relationship or property part we decompress; Word's own are
+/// well under 1 MB.
+const PART_LIMIT: u64 = 8 << 20;
+
+/// Reads a DOCX file into a Document.
+pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
+    let inspect = options.get("inspect").is_some_and(|v| v == "true" || v == "1");
+    let mut pkg = Package::open(bytes)?;
+    let parts = pkg.parts()?;
+    let document = pkg.part(&parts.document, DOCUMENT_LIMIT)?.ok_or_else(|| {
+        Error(format!("the package names {} as its main document, but has no such part", parts.document))
+    })?;
+    if !is_word_document(&document) {
+        return Err(pkg.not_word());
+    }
+    let styles = match &parts.styles {
+        Some(p) => Styles::parse(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p)?,
+        None => Styles::default(),
+    };
+    let mut numbering = match &parts.numbering {
+        Some(p) => Numbering::parse(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p)?,
+        None => Numbering::default(),
+    };
+    let mut notes = Vec::new();
+    let raws = body::parse(&document, &parts.document, &styles, &mut numbering, &mut notes, inspect)?;
+
+    let mut meta = Vec::new();
+    if let Some(p) = &parts.core {
+        package::core_props(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p, &mut meta)?;
+    }
+    if let Some(p) = &parts.custom {
+        package::custom_props(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p, &mut meta)?;
+    }
+    let blocks = blocks(raws, inspect.then_some(&mut notes));
+    Ok(Document { meta, blocks, notes })
+}
+
+/// Turns the parsed body into blocks, deciding which paragraphs are headings.
+fn blocks(raws: Vec<Raw>, mut notes: Option<&mut Vec<String>>) -> Vec<Block> {
+    let body_size = body_size(&raws);
+    let mut seen_body_text = false;
+    let mut out = Vec::with_capacity(raws.len());
+    for raw in raws {
+        match raw {
+            Raw::Para(p) => {
+                let level = heading_level(&p, body_size, seen_body_text);
+                if let (Some((level, why)), Some(notes)) = (level, notes.as_deref_mut()) {
+                    notes.push(format!("heading {level} ({why}): {}", p.text));
+                }
+                match level {
+                    Some((level, _)) => out.push(Block::Heading { level, text: p.text }),
+                    None => {
+                        seen_body_text = true;
+                        out.push(Block::Paragraph { text: p.text, align: p.align });
+                    }
+                }
+            }
+            Raw::Table(t) => {
+                seen_body_text = true;
+                out.push(Block::Table(t));
+            }
+            Raw::Image(alt) => out.push(Block::Image { alt }),
+        }
+    }
+    out
+}
+
+/// The font size (half-points) of most of the body text, where the file says.
+fn body_size(raws: &[Raw]) -> Option<u32> {
+    let mut by_size: Vec<(u32, usize)> = Vec::new();
+    for raw in raws {
+        if let Raw::Para(p) = raw {
+            for &(size, n) in &p.sizes {
+                match by_size.iter_mut().find(|(s, _)| *s == size) {
+                    Some(entry) => entry.1 += n,
+                    None => by_size.push((size, n)),
+                }
+            }
+        }
+    }
+    by_size.into_iter().max_by_key(|&(_, n)| n).map(|(s, _)| s)
+}
+
+/// Longest text that still reads as a heading when only its emphasis says so.
+const MAX_EMPHASIS_HEADING: usize = 60;
+
+/// A paragraph's heading level and why, or None for body text. Heading styles and outline
+/// levels count first (Title → 1, heading N → N + 1, so that a document's own section headings
+/// land on level 2); otherwise a short paragraph set entirely in bold or in a larger size than
+/// the body is a heading, and a centred one before any body text is the title.
+fn heading_level(p: &Para, body_size: Option<u32>, seen_body_text: bool) -> Option<(u8, &'static str)> {
+    if p.title_style {
+        return Some((1, "title style"));
+    }
+    if let Some(outline) = p.outline {
+        return Some((outline.saturating_add(2), "outline level"));
+    }
+    let chars = p.text.chars().count();
+    if chars > MAX_EMPHASIS_HEADING || p.text.contains(['。', '\n']) {
+        return None;
+    }
+    let larger = matches!((p.min_size, body_size), (Some(s), Some(b)) if s > b);
+    if !(p.all_bold || larger) {
+        return None;
+    }
+    if p.align == Align::Center && !seen_body_text {
+        return Some((1, "centred emphasis before the body"));
+    }
+    Some((2, if p.all_bold { "bold" } else { "larger type" }))
+}
+
+/// Whether a main part is WordprocessingML: its root element is `w:document`.
+fn is_word_document(xml: &[u8]) -> bool {
+    let mut reader = xml_reader(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => return local(e.name().as_ref()) == b"document",
+            Ok(Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+    }
+}
+
+// ---- XML helpers shared by the part parsers
+
+fn xml_reader(xml: &[u8]) -> Reader<&[u8]> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().trim_text(false);
+    reader
+}
+
+/// The local part of a qualified name: `w:p` → `p`. Namespaces are not resolved: Word, WPS
+/// and Strict OOXML use the same local names under different prefixes and URIs.
+fn local(name: &[u8]) -> &[u8] {
+    name.iter().rposition(|&b| b == b':').map_or(name, |i| &name[i + 1..])
+}
+
+/// The value of an attribute, matched by local name.
+fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
+    e.attributes().with_checks(false).flatten().find(|a| local(a.key.as_ref()) == key).map(|a| {
+        match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+            Ok(v) => v.into_owned(),
+            Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+        }
+    })
+}
+
+/// An OOXML on/off attribute (`w:val` absent, "1", "true", "on" → on).
+fn on_off(e: &BytesStart) -> bool {
+    attr(e, b"val").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off" | "none"))
+}
+
+fn num_attr(e: &BytesStart, key: &[u8]) -> Option<u32> {
+    attr(e, key).and_then(|v| v.trim().parse::<i64>().ok()).map(|n| n.clamp(0, u32::MAX as i64) as u32)
+}
+
+fn xml_error(part: &str, reader: &Reader<&[u8]>, e: impl std::fmt::Display) -> Error {
+    Error(format!("{part} is not well-formed XML (near byte {}): {e}", reader.error_position()))
+}
+
+fn next_event<'a>(reader: &mut Reader<&'a [u8]>, part: &str) -> Result<Event<'a>, Error> {
+    reader.read_event().map_err(|e| xml_error(part, reader, e))
+}
+
+/// Skips the rest of an element whose start tag was just read.
+fn skip(reader: &mut Reader<&[u8]>, e: &BytesStart, part: &str) -> Result<(), Error> {
+    reader.read_to_end(e.name()).map(|_| ()).map_err(|err| xml_error(part, reader, err))
+}
+
+/// The text content of an element whose start tag was just read, entities resolved; nested
+/// elements are skipped.
+fn element_text(reader: &mut Reader<&[u8]>, part: &str) -> Result<String, Error> {
+    let mut out = String::new();
+    loop {
+        match next_event(reader, part)? {
+            Event::Text(t) => out.push_str(&t.xml10_content().map_err(|e| xml_error(part, reader, e))?),
+            Event::CData(t) => out.push_str(&String::from_utf8_lossy(&t)),
+            Event::GeneralRef(r) => out.push_str(&resolve_ref(&r)),
+            Event::Start(e) => skip(reader, &e, part)?,
+            Event::End(_) => return Ok(out),
+            Event::Eof => return Err(Error(format!("{part} ends in the middle of an element"))),
+            _ => {}
+        }
+    }
+}
+
+/// `&amp;`, `&#x4E00;` and the like; an unknown entity is kept as written.
+fn resolve_ref(r: &quick_xml::events::BytesRef) -> Cow<'static, str> {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        return Cow::Owned(c.to_string());
+    }
+    let name = String::from_utf8_lossy(r);
+    match quick_xml::escape::resolve_predefined_entity(&name) {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(format!("&{name};")),
+    }
+}

@@ -1,0 +1,291 @@
+//! The OPC package around the document: the ZIP container, the relationships that name its
+//! parts, and the core and custom properties.
+
+use std::io::{Cursor, Read};
+
+use nianbao_plugin::{Error, Prop};
+use quick_xml::events::Event;
+use zip::result::ZipError;
+use zip::ZipArchive;
+
+use super::{attr, element_text, local, next_event, xml_reader, PART_LIMIT};
+use crate::{utf16_contains, OLE_MAGIC};
+
+const REL_DOCUMENT: &str = "/officeDocument";
+const REL_CORE: &str = "/metadata/core-properties";
+const REL_CUSTOM: &str = "/custom-properties";
+const REL_STYLES: &str = "/styles";
+const REL_NUMBERING: &str = "/numbering";
+
+pub struct Package<'a> {
+    zip: ZipArchive<Cursor<&'a [u8]>>,
+}
+
+/// Where the parts we read live in this package.
+pub struct Parts {
+    pub document: String,
+    pub styles: Option<String>,
+    pub numbering: Option<String>,
+    pub core: Option<String>,
+    pub custom: Option<String>,
+}
+
+impl<'a> Package<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<Package<'a>, Error> {
+        not_other_format(bytes)?;
+        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
+            ZipError::InvalidArchive(_) if bytes.len() < 22 => {
+                Error("not a DOCX file: too short to be a ZIP archive (is it truncated?)".into())
+            }
+            ZipError::InvalidArchive(why) if why.contains("EOCD") || why.contains("central directory") => Error(
+                "not a DOCX file, or a truncated one: the ZIP archive has no table of contents at its end (was the file cut short?)".into(),
+            ),
+            ZipError::InvalidArchive(why) => Error(format!("not a DOCX file, or a truncated one: the ZIP archive is damaged ({why})")),
+            ZipError::UnsupportedArchive(why) => Error(format!("the ZIP archive uses an unsupported feature: {why}")),
+            other => Error(format!("cannot open the ZIP archive: {other}")),
+        })?;
+        Ok(Package { zip })
+    }
+
+    /// Finds the main document and its styles, numbering and properties through the
+    /// package relationships, falling back to the usual names.
+    pub fn parts(&mut self) -> Result<Parts, Error> {
+        let root = self.relationships("")?;
+        let document = match find_rel(&root, REL_DOCUMENT).filter(|d| self.has(d)) {
+            Some(d) => d,
+            None if self.has("word/document.xml") => "word/document.xml".to_string(),
+            None => return Err(self.not_word()),
+        };
+        let own = self.relationships(&document)?;
+        let or_default =
+            |found: Option<String>, name: &str, pkg: &Self| found.or_else(|| pkg.has(name).then(|| name.to_string()));
+        Ok(Parts {
+            styles: or_default(find_rel(&own, REL_STYLES), "word/styles.xml", self),
+            numbering: or_default(find_rel(&own, REL_NUMBERING), "word/numbering.xml", self),
+            core: or_default(find_rel(&root, REL_CORE), "docProps/core.xml", self),
+            custom: or_default(find_rel(&root, REL_CUSTOM), "docProps/custom.xml", self),
+            document,
+        })
+    }
+
+    /// The error for a ZIP archive that holds no Word document, naming what it holds instead.
+    pub fn not_word(&self) -> Error {
+        let what = if self.has("xl/workbook.xml") {
+            "an Excel workbook (XLSX)"
+        } else if self.has("ppt/presentation.xml") {
+            "a PowerPoint presentation (PPTX)"
+        } else if self.has("content.xml") && self.has("mimetype") {
+            "an OpenDocument file (ODT/ODS); save it as .docx"
+        } else {
+            "a ZIP archive without word/document.xml"
+        };
+        Error(format!("not a Word document: this is {what}"))
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.index(name).is_some()
+    }
+
+    /// Part names are case-insensitive in OPC; producers differ in case.
+    fn index(&self, name: &str) -> Option<usize> {
+        let name = name.trim_start_matches('/');
+        self.zip.index_for_name(name).or_else(|| {
+            let found = self.zip.file_names().find(|n| n.eq_ignore_ascii_case(name))?;
+            self.zip.index_for_name(found)
+        })
+    }
+
+    /// The bytes of a part, or None if the package has no such part. Refuses parts that
+    /// decompress to more than `limit` bytes, whatever their header claims.
+    pub fn part(&mut self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, Error> {
+        let Some(i) = self.index(name) else { return Ok(None) };
+        let mut file = self.zip.by_index(i).map_err(|e| damaged(name, &e.to_string()))?;
+        let too_big = || Error(format!("{name} decompresses to more than {} MiB; refusing to read it", limit >> 20));
+        if file.size() > limit {
+            return Err(too_big());
+        }
+        let mut buf = Vec::with_capacity(file.size() as usize);
+        (&mut file).take(limit + 1).read_to_end(&mut buf).map_err(|e| damaged(name, &e.to_string()))?;
+        if buf.len() as u64 > limit {
+            return Err(too_big());
+        }
+        Ok(Some(buf))
+    }
+
+    /// The relationships of a part (`""` for the package itself) as (type, target) pairs, the
+    /// targets resolved to part names.
+    fn relationships(&mut self, source: &str) -> Result<Vec<(String, String)>, Error> {
+        let (dir, file) = source.rsplit_once('/').unwrap_or(("", source));
+        let rels_name = if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
+        let Some(xml) = self.part(&rels_name, PART_LIMIT)? else { return Ok(Vec::new()) };
+        let mut reader = xml_reader(&xml);
+        let mut out = Vec::new();
+        loop {
+            match next_event(&mut reader, &rels_name)? {
+                Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == b"Relationship" => {
+                    if attr(&e, b"TargetMode").is_some_and(|m| m == "External") {
+                        continue;
+                    }
+                    if let (Some(kind), Some(target)) = (attr(&e, b"Type"), attr(&e, b"Target")) {
+                        out.push((kind, resolve(dir, &target)));
+                    }
+                }
+                Event::Eof => return Ok(out),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn damaged(part: &str, why: &str) -> Error {
+    Error(format!("the file is damaged or truncated: cannot decompress {part} ({why})"))
+}
+
+fn find_rel(rels: &[(String, String)], kind_suffix: &str) -> Option<String> {
+    rels.iter().find(|(kind, _)| kind.ends_with(kind_suffix)).map(|(_, target)| target.clone())
+}
+
+/// Resolves a relationship target against the source part's folder.
+fn resolve(dir: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Recognises files that are not ZIP archives and says what they are.
+fn not_other_format(bytes: &[u8]) -> Result<(), Error> {
+    if bytes.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(if utf16_contains(bytes, "EncryptedPackage") {
+            "the DOCX file is password-protected (encrypted); remove the password in Word or WPS and save it again"
+                .into()
+        } else if utf16_contains(bytes, "WordDocument") {
+            "legacy Word 97-2003 .doc files are not supported; open it in Word, WPS or LibreOffice and save it as .docx"
+                .into()
+        } else {
+            "not a DOCX file: this is an OLE compound file (an old Office format such as .xls or .ppt)".into()
+        });
+    }
+    if bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let what = if head.starts_with("{\\rtf") {
+        "an RTF document; save it as .docx"
+    } else if head.starts_with("%pdf") {
+        "a PDF file"
+    } else if head.contains("<html") || head.contains("<!doctype html") {
+        "an HTML page (Word's \"web page\" .doc files are HTML); save it as .docx"
+    } else if head.contains("w:worddocument") || head.contains("<pkg:package") {
+        "a Word XML document (Word 2003 XML or flat OPC); save it as .docx"
+    } else {
+        "not a ZIP archive"
+    };
+    Err(Error(format!("not a DOCX file: {what}")))
+}
+
+/// Core properties in the order a Document lists them: title, author, date, lang, then the
+/// rest. Empty values are left out.
+pub fn core_props(xml: &[u8], part: &str, meta: &mut Vec<Prop>) -> Result<(), Error> {
+    const KEYS: [(&[u8], &str); 8] = [
+        (b"title", "title"),
+        (b"creator", "author"),
+        (b"created", "date"),
+        (b"language", "lang"),
+        (b"subject", "subject"),
+        (b"keywords", "keywords"),
+        (b"description", "description"),
+        (b"category", "category"),
+    ];
+    let mut found: [Option<String>; 8] = Default::default();
+    let mut reader = xml_reader(xml);
+    loop {
+        match next_event(&mut reader, part)? {
+            Event::Start(e) => {
+                if let Some(i) = KEYS.iter().position(|(tag, _)| *tag == local(e.name().as_ref())) {
+                    found[i] = Some(element_text(&mut reader, part)?);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    for ((_, key), value) in KEYS.iter().zip(found) {
+        let Some(value) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else { continue };
+        let value = if *key == "date" { iso_date(&value) } else { value };
+        push_prop(meta, key, value);
+    }
+    Ok(())
+}
+
+/// `2023-02-10T09:00:00Z` → `2023-02-10`; other forms are kept as written.
+fn iso_date(v: &str) -> String {
+    let d = v.get(..10).unwrap_or(v);
+    let b = d.as_bytes();
+    let is_date = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && d.chars().filter(char::is_ascii_digit).count() == 8;
+    if is_date {
+        d.to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Custom properties (`docProps/custom.xml`) in file order, whatever their value type.
+pub fn custom_props(xml: &[u8], part: &str, meta: &mut Vec<Prop>) -> Result<(), Error> {
+    let mut reader = xml_reader(xml);
+    let mut name: Option<String> = None;
+    loop {
+        match next_event(&mut reader, part)? {
+            Event::Start(e) if local(e.name().as_ref()) == b"property" => name = attr(&e, b"name"),
+            Event::Start(_) if name.is_some() => {
+                let value = element_text(&mut reader, part)?;
+                if let Some(key) = name.take() {
+                    push_prop(meta, key.trim(), value.trim().to_string());
+                }
+            }
+            Event::End(e) if local(e.name().as_ref()) == b"property" => name = None,
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// Adds a property unless the key is already there or the value is empty.
+fn push_prop(meta: &mut Vec<Prop>, key: &str, value: String) {
+    if !key.is_empty() && !value.is_empty() && !meta.iter().any(|p| p.key == key) {
+        meta.push(Prop { key: key.to_string(), value });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_against_the_source_folder() {
+        assert_eq!(resolve("word", "styles.xml"), "word/styles.xml");
+        assert_eq!(resolve("", "word/document.xml"), "word/document.xml");
+        assert_eq!(resolve("word", "/customXml/item1.xml"), "customXml/item1.xml");
+        assert_eq!(resolve("word/sub", "../media/a.png"), "word/media/a.png");
+    }
+
+    #[test]
+    fn dates_keep_the_day() {
+        assert_eq!(iso_date("2023-02-10T09:00:00Z"), "2023-02-10");
+        assert_eq!(iso_date("2023年2月"), "2023年2月");
+    }
+}
