@@ -127,8 +127,9 @@ pub fn validate(files: &[PathBuf], json: bool, from: Option<&str>) -> u8 {
     }
 }
 
+/// A one-line excerpt: line breaks inside cells would break the outline.
 fn clip(s: &str, n: usize) -> String {
-    let mut t: String = s.chars().take(n).collect();
+    let mut t: String = s.chars().take(n).map(|c| if c == '\n' { ' ' } else { c }).collect();
     if s.chars().count() > n {
         t.push('…');
     }

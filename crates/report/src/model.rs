@@ -93,6 +93,7 @@ pub type Value = Option<Num>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RowTable {
     pub layout: Layout,
+    #[serde(serialize_with = "rows_with_decimal_amounts")]
     pub rows: IndexMap<String, IndexMap<String, Value>>,
     /// Printed markers of null cells, keyed `row.column` (`{"granted.total": "/"}`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -180,6 +181,30 @@ impl Outcomes {
             _ => None,
         }
     }
+}
+
+/// Amounts (`fees.amount`, `procurement.amount`) are decimals in the model: written `0.0`, not
+/// `0`, whatever their value; every other count is written as an integer when it is one.
+fn rows_with_decimal_amounts<S: Serializer>(rows: &IndexMap<String, IndexMap<String, Value>>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    struct Row<'a>(&'a IndexMap<String, Value>);
+    impl Serialize for Row<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in self.0 {
+                match v {
+                    Some(n) if k == "amount" => m.serialize_entry(k, &n.0)?,
+                    _ => m.serialize_entry(k, v)?,
+                }
+            }
+            m.end()
+        }
+    }
+    let mut m = s.serialize_map(Some(rows.len()))?;
+    for (k, r) in rows {
+        m.serialize_entry(k, &Row(r))?;
+    }
+    m.end()
 }
 
 /// A number from a table cell. Integral values are written as JSON integers (`0`, not `0.0`).
