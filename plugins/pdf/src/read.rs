@@ -1,7 +1,208 @@
-//! PDF → Document.
+//! PDF → Document: lopdf parses the file (cross references, filters, decryption with the
+//! empty password); our own interpreter runs each page's content stream into positioned
+//! glyphs and rulings; lines, paragraphs and ruled tables are rebuilt from the geometry.
+//!
+//! Options: `inspect=true` adds per-page lines and table grids to `Document.notes`.
 
+mod cmap;
+mod flow;
+mod font;
+mod glyphs;
+mod interp;
+mod lexer;
+mod lines;
+mod meta;
+mod obj;
+mod table;
+
+use flow::PageLayout;
+use interp::{FontCache, Page};
+use lopdf::{Dictionary, Object, ObjectId};
 use nianbao_plugin::{Document, Error, Options};
+use obj::Pdf;
 
-pub fn read(_bytes: &[u8], _options: &Options) -> Result<Document, Error> {
-    Err("reading PDF is not implemented yet".into())
+/// Pages beyond this are not read: a report has tens, a crafted page tree millions.
+const MAX_PAGES: usize = 5000;
+
+pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
+    let inspect = options.get("inspect").is_some_and(|v| v == "true" || v == "1");
+    let pdf = load(bytes)?;
+    let pages = pdf.doc.get_pages();
+    if pages.is_empty() {
+        return Err("the PDF has no pages (the file may be truncated or damaged)".into());
+    }
+    let mut fonts = FontCache::default();
+    let mut layouts = Vec::new();
+    let mut notes = Vec::new();
+    let (mut glyphs, mut unmapped, mut image_pages) = (0usize, 0usize, Vec::new());
+    if pdf.doc.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed) {
+        notes.push("the file's cross-reference table is damaged and was rebuilt: some content may be missing".into());
+    }
+    let mut damaged = Vec::new();
+    for (&number, &id) in pages.iter().take(MAX_PAGES) {
+        let (mut page, ok) = run_page(&pdf, &mut fonts, id);
+        page.turn_upright();
+        if !ok {
+            damaged.push(number);
+        }
+        glyphs += page.glyphs.len();
+        unmapped += page.unmapped;
+        if page.glyphs.is_empty() && page.image_area > 0.25 * page.width * page.height {
+            image_pages.push(number);
+        }
+        let (tables, taken) = table::find(&page);
+        let free: Vec<u32> = (0..page.glyphs.len() as u32).filter(|&i| !taken[i as usize]).collect();
+        let layout = PageLayout {
+            number: number as usize,
+            width: page.width,
+            height: page.height,
+            lines: lines::build(&page, &free),
+            tables,
+        };
+        if inspect {
+            describe(&layout, &page, &mut notes);
+        }
+        layouts.push(layout);
+    }
+    if glyphs == 0 && !damaged.is_empty() {
+        return Err("the PDF is damaged: the content of its pages cannot be decoded".into());
+    }
+    if !damaged.is_empty() {
+        notes.push(format!("pages with a damaged content stream, read only in part: {damaged:?}"));
+    }
+    if glyphs == 0 {
+        return Err(if image_pages.is_empty() {
+            "the PDF has no text on any page".into()
+        } else {
+            format!(
+                "the PDF has no text layer: its {} page(s) are images (a scanned document?), and OCR is not supported",
+                image_pages.len()
+            )
+            .into()
+        });
+    }
+    if !image_pages.is_empty() {
+        notes.push(format!("pages without a text layer (images only, not read): {image_pages:?}"));
+    }
+    if unmapped > 0 {
+        notes.push(format!("{unmapped} glyph(s) dropped: their fonts say nothing about their Unicode text"));
+    }
+    if pages.len() > MAX_PAGES {
+        notes.push(format!("only the first {MAX_PAGES} of {} pages were read", pages.len()));
+    }
+    let blocks = flow::assemble(layouts);
+    Ok(Document { meta: meta::read(&pdf), blocks, notes })
+}
+
+fn load(bytes: &[u8]) -> Result<Pdf, Error> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err("not a PDF file (no %PDF- header)".into());
+    }
+    // Every complete PDF ends with %%EOF (trailing junk of a download aside); without it the
+    // file was cut short, and what could be salvaged would read as a shorter report.
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err("the PDF is truncated (it does not end with %%EOF): download it again".into());
+    }
+    let loaded = std::panic::catch_unwind(|| {
+        let options = lopdf::LoadOptions { max_decompressed_size: Some(obj::MAX_STREAM), ..Default::default() };
+        lopdf::Document::load_mem_with_options(bytes, options)
+    });
+    match loaded {
+        Ok(Ok(doc)) if doc.is_encrypted() && doc.encryption_state.is_none() => {
+            Err("the PDF is encrypted with a password; give an unprotected copy".into())
+        }
+        Ok(Ok(doc)) => Ok(Pdf { doc }),
+        Ok(Err(lopdf::Error::Decryption(e))) => {
+            Err(format!("the PDF is encrypted and cannot be opened without its password ({e})").into())
+        }
+        Ok(Err(e)) => Err(format!("cannot read the PDF (truncated or damaged?): {e}").into()),
+        Err(_) => Err("cannot read the PDF: its structure is damaged beyond repair".into()),
+    }
+}
+
+/// A page attribute, inherited from the page tree when the page does not set it.
+fn inherited<'a>(pdf: &'a Pdf, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut dict = page;
+    for _ in 0..64 {
+        if let Some(v) = pdf.get(dict, key) {
+            return Some(v);
+        }
+        dict = pdf.get(dict, b"Parent").and_then(|p| pdf.dict(p))?;
+    }
+    None
+}
+
+/// Runs one page; false when a content stream of it could not be decoded.
+fn run_page(pdf: &Pdf, fonts: &mut FontCache, id: ObjectId) -> (Page, bool) {
+    let empty = Dictionary::new();
+    let dict = pdf.doc.get_object(id).ok().and_then(|o| pdf.dict(o)).unwrap_or(&empty);
+    let bbox = inherited(pdf, dict, b"CropBox")
+        .or_else(|| inherited(pdf, dict, b"MediaBox"))
+        .map(|o| obj::numbers(Some(o)))
+        .filter(|b| b.len() == 4)
+        .map_or([0.0, 0.0, 595.0, 842.0], |b| [b[0].min(b[2]), b[1].min(b[3]), b[0].max(b[2]), b[1].max(b[3])]);
+    let rotate = obj::number(inherited(pdf, dict, b"Rotate")).unwrap_or(0.0) as i64;
+    let (base, width, height) = interp::page_matrix(bbox, rotate);
+    let resources = inherited(pdf, dict, b"Resources").and_then(|r| pdf.dict(r)).unwrap_or(&empty);
+    let (content, ok) = page_content(pdf, dict);
+    let page = Page { width, height, ..Page::default() };
+    (interp::run_page(pdf, fonts, &content, resources, page, base), ok)
+}
+
+/// The page's content streams, decoded and concatenated, and whether all of them decoded.
+fn page_content(pdf: &Pdf, page: &Dictionary) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    let mut ok = true;
+    let parts: Vec<&Object> = match page.get(b"Contents").ok().map(|o| pdf.resolve(o)) {
+        Some(Object::Array(a)) => a.iter().collect(),
+        Some(o) => vec![o],
+        None => Vec::new(),
+    };
+    for part in parts {
+        match pdf.stream_bytes(part) {
+            Some(bytes) if out.len() + bytes.len() <= obj::MAX_STREAM => {
+                out.extend_from_slice(&bytes);
+                out.push(b'\n');
+            }
+            Some(_) => break,
+            None => ok = false,
+        }
+    }
+    (out, ok)
+}
+
+/// Diagnostics for `nianbao inspect`: the page's lines and table grids.
+fn describe(layout: &PageLayout, page: &Page, notes: &mut Vec<String>) {
+    notes.push(format!(
+        "page {}: {:.0}×{:.0} pt, {} glyphs, {} horizontal and {} vertical rules, {} lines, {} tables",
+        layout.number,
+        layout.width,
+        layout.height,
+        page.glyphs.len(),
+        page.hrules.len(),
+        page.vrules.len(),
+        layout.lines.len(),
+        layout.tables.len()
+    ));
+    for l in &layout.lines {
+        let text = l.text.replace(lines::SOFT_SPACE, " ");
+        notes.push(format!(
+            "  line y={:.1} x={:.1}–{:.1} size={:.1}{}: {text}",
+            l.top,
+            l.left,
+            l.right,
+            l.size,
+            if l.bold { " bold" } else { "" }
+        ));
+    }
+    for t in &layout.tables {
+        let xs: Vec<String> = t.xs.iter().map(|x| format!("{x:.1}")).collect();
+        let ys: Vec<String> = t.ys.iter().map(|y| format!("{y:.1}")).collect();
+        notes.push(format!("  table {}×{} grid, x=[{}] y=[{}]", t.rows(), t.xs.len() - 1, xs.join(" "), ys.join(" ")));
+        for c in &t.cells {
+            notes.push(format!("    r{} c{} {}×{}: {}", c.row, c.col, c.rowspan, c.colspan, c.text.replace('\n', "⏎")));
+        }
+    }
 }
