@@ -380,6 +380,7 @@ fn is_report_title(text: &str) -> bool {
         && !text.starts_with('本')
         && !text.starts_with("根据")
         && !text.starts_with("按照")
+        && !is_chrome(text)
 }
 
 /// Finds the title among the items before the first section heading. Returns it and the index
@@ -398,12 +399,13 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
     let (idx, text, level, align) = texts[k];
     let mut title = text.to_string();
     let mut start = idx + 1;
-    // A title printed over two lines: the agency on one, the rest on the next.
-    let looks_headed = |l: Option<u8>, a: Align| l == Some(1) || a == Align::Center;
+    // A title printed over two lines: the agency on one, the rest on the next, both set as the
+    // title. A title that already names its agency is whole (the line above is a site name).
+    let same_style = |l: Option<u8>, a: Align| (l == Some(1) && level == Some(1)) || (a == Align::Center && align == Align::Center);
     if k > 0 {
         let (pi, prev, pl, pa) = texts[k - 1];
         let starts_mid = title.starts_with(|c: char| c.is_ascii_digit()) || title.starts_with("关于") || title.starts_with("政府信息公开");
-        if pi + 1 == idx && starts_mid && looks_like_agency(prev) && (looks_headed(pl, pa) || looks_headed(level, align)) {
+        if pi + 1 == idx && starts_mid && agency_from_title(&title).is_none() && looks_like_agency(prev) && same_style(pl, pa) {
             title = format!("{prev}{title}");
         }
     }

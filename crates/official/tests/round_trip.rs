@@ -134,3 +134,45 @@ fn a_layout_table_around_the_page_is_read_as_text() {
     assert_eq!(back.sections, truth.sections);
     assert_eq!(back.tables, truth.tables);
 }
+
+fn heading(level: u8, text: &str) -> Block {
+    Block::Heading { level, text: text.into() }
+}
+
+fn para(text: &str) -> Block {
+    Block::Paragraph { text: text.into(), align: nianbao_document::Align::Justify }
+}
+
+#[test]
+fn the_title_is_the_report_title_not_the_site_name_or_breadcrumb() {
+    // A web page printed to PDF: site name set largest, then the breadcrumb, then the title.
+    let doc = Document {
+        blocks: vec![
+            heading(1, "泉州市人民政府"),
+            para("您当前的位置:首页 > 政务公开 > 政府信息公开年报"),
+            para("2023年度泉州市教育局政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("2023年,我局认真贯彻落实《条例》。"),
+            para("二、主动公开政府信息情况"),
+        ],
+        ..Document::default()
+    };
+    let m = recognize(&doc).report.meta;
+    assert_eq!(m.title, "2023年度泉州市教育局政府信息公开工作年度报告");
+    assert_eq!(m.agency.as_deref(), Some("泉州市教育局"));
+    // The same with the title as a heading right under a site-name line.
+    let doc = Document { blocks: vec![para("泉州市人民政府"), heading(1, "2023年度泉州市教育局政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")], ..Document::default() };
+    assert_eq!(recognize(&doc).report.meta.title, "2023年度泉州市教育局政府信息公开工作年度报告");
+}
+
+#[test]
+fn a_title_set_over_two_centred_lines_is_joined() {
+    let centred = |t: &str| Block::Paragraph { text: t.into(), align: nianbao_document::Align::Center };
+    let doc = Document {
+        blocks: vec![centred("泉州市安溪县人力资源和社会保障局"), centred("2025年政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        ..Document::default()
+    };
+    let m = recognize(&doc).report.meta;
+    assert_eq!(m.title, "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告");
+    assert_eq!(m.year, Some(2025));
+}
