@@ -399,14 +399,16 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
     let (idx, text, level, align) = texts[k];
     let mut title = text.to_string();
     let mut start = idx + 1;
-    // A title printed over two lines: the agency on one, the rest on the next, both set as the
-    // title. A title that already names its agency is whole (the line above is a site name).
-    let same_style = |l: Option<u8>, a: Align| (l == Some(1) && level == Some(1)) || (a == Align::Center && align == Align::Center);
+    // A title printed over two lines (`泉州市安溪县人力资源和社会保障局` / `2025年政府信息公开工作
+    // 年度报告`, or broken anywhere by a writer's line balancing): the line above belongs to it
+    // when both are set as a title (headings, or centred) and only together do they name the
+    // agency. A title that names its agency alone is whole: the line above is a site name.
+    let titled = |l: Option<u8>, a: Align| l.is_some() || a == Align::Center;
     if k > 0 {
         let (pi, prev, pl, pa) = texts[k - 1];
-        let starts_mid = title.starts_with(|c: char| c.is_ascii_digit()) || title.starts_with("关于") || title.starts_with("政府信息公开");
-        if pi + 1 == idx && starts_mid && agency_from_title(&title).is_none() && looks_like_agency(prev) && same_style(pl, pa) {
-            title = format!("{prev}{title}");
+        let joined = format!("{prev}{title}");
+        if pi + 1 == idx && titled(pl, pa) && titled(level, align) && agency_from_title(&title).is_none() && agency_from_title(&joined).is_some() {
+            title = joined;
         }
     }
     if !title.ends_with("报告") {

@@ -275,10 +275,21 @@ impl Layout {
         pieces
     }
 
+    /// The body in blocks of rows that no page break should cut. A table without header rows
+    /// keeps its first two rows together, so that a caption row is never left alone at the
+    /// foot of a page (a reader would take it for a paragraph).
+    fn blocks(&self) -> Vec<Range<usize>> {
+        let mut blocks = self.cut(self.header..self.heights.len(), 0);
+        if self.header == 0 && blocks.len() >= 2 {
+            let second = blocks.remove(1);
+            blocks[0] = blocks[0].start..second.end;
+        }
+        blocks
+    }
+
     /// What must follow a heading on its page: the header and the first rows after it.
     pub fn lead(&self) -> f32 {
-        let body = self.header..self.heights.len();
-        let first = self.cut(body, 0).into_iter().next().map_or(0.0, |rows| self.height(rows));
+        let first = self.blocks().into_iter().next().map_or(0.0, |rows| self.height(rows));
         (self.height(0..self.header) + first).min(HEIGHT)
     }
 
@@ -296,7 +307,7 @@ impl Layout {
             header: self.header,
             repeat: header <= HEIGHT * MAX_HEADER_SHARE,
         };
-        let mut todo: Vec<Range<usize>> = self.cut(self.header..self.heights.len(), 0).into_iter().rev().collect();
+        let mut todo: Vec<Range<usize>> = self.blocks().into_iter().rev().collect();
         while let Some(rows) = todo.pop() {
             let height = self.height(rows.clone());
             if placer.fits(height) {
