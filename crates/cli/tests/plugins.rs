@@ -74,3 +74,26 @@ fn plugins_come_from_the_plugin_path_and_the_user_folder_never_the_current_direc
     let out = stdout(&run(nianbao(home.path()).arg("plugins")));
     assert!(out.contains("plugin panicky") && out.contains("(user folder)"), "{out}");
 }
+
+#[test]
+fn declarations_are_cached_and_read_again_when_a_library_changes() {
+    let home = tmp();
+    let user = home.path().join("data/nianbao/plugins");
+    std::fs::create_dir_all(&user).unwrap();
+    let lib = user.join("libnianbao_x.so");
+    std::fs::copy(built_lib("panicky_plugin"), &lib).unwrap();
+    assert!(stdout(&run(nianbao(home.path()).arg("plugins"))).contains("plugin panicky"));
+    let cache = home.path().join("cache/nianbao/plugins-abi1.json");
+    let cached = std::fs::read_to_string(&cache).expect("the cache is written");
+    assert!(cached.contains("panicky") && cached.contains("nianbao_text"), "{cached}");
+    // From the cache: listed the same, and a conversion opens the text plugin when it needs it.
+    assert!(stdout(&run(nianbao(home.path()).arg("plugins"))).contains("plugin panicky"));
+    assert_eq!(to_json(home.path(), &seed("001"))["meta"]["year"], 2021);
+    // Replaced by a library of another ABI: read again, and refused.
+    std::fs::copy(built_lib("future_abi_plugin"), &lib).unwrap();
+    let out = stdout(&run(nianbao(home.path()).arg("plugins")));
+    assert!(!out.contains("plugin panicky") && out.contains("refused:") && out.contains("from-the-future"), "{out}");
+    // A refusal is cached too and still reported.
+    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).args(["--to", "json"]));
+    assert!(o.status.success() && stderr(&o).contains("from-the-future"), "{}", stderr(&o));
+}

@@ -25,7 +25,7 @@ impl fmt::Display for Origin {
 }
 
 /// A format as a loaded plugin declares it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FormatInfo {
     pub name: String,
     pub description: String,
@@ -37,16 +37,30 @@ pub struct FormatInfo {
     pub data: bool,
 }
 
-/// A loaded plugin library.
+/// What a plugin declares: enough to choose it without loading it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    name: String,
+    version: String,
+    formats: Vec<FormatInfo>,
+}
+
+/// An opened plugin library and its declaration.
+struct Library {
+    decl: *const Declaration,
+    // Declared last so that it is dropped last: `decl` points into it.
+    _lib: libloading::Library,
+}
+
+/// A plugin. Its library is opened when first used: a run needs one or two plugins, and opening
+/// all of them would cost more than reading a small report.
 pub struct Plugin {
     pub name: String,
     pub version: String,
     pub formats: Vec<FormatInfo>,
     pub path: PathBuf,
     pub origin: Origin,
-    decl: *const Declaration,
-    // Declared last so that it is dropped last: `decl` points into it.
-    _lib: libloading::Library,
+    library: std::cell::OnceCell<Result<Library, String>>,
 }
 
 impl fmt::Debug for Plugin {
@@ -80,60 +94,92 @@ fn list(s: String) -> Vec<String> {
     s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 
+/// Opens a plugin library and reads its declaration, refusing another ABI version.
+///
+/// # Safety
+/// Opening runs the library's initialisers: plugins are native code, trusted as much as the
+/// `nianbao` binary itself.
+unsafe fn open(path: &Path) -> Result<(Library, Manifest), String> {
+    let lib = libloading::Library::new(path).map_err(|e| format!("cannot load library: {e}"))?;
+    let decl: *const Declaration = {
+        let sym: libloading::Symbol<unsafe extern "C" fn() -> *const Declaration> = lib
+            .get(DECLARATION_SYMBOL.as_bytes())
+            .map_err(|_| format!("not a nianbao plugin (no `{DECLARATION_SYMBOL}` symbol)"))?;
+        sym()
+    };
+    if decl.is_null() {
+        return Err("plugin returned no declaration".into());
+    }
+    // Only the first three fields are stable across ABI versions; read nothing else before
+    // the version matches.
+    let abi = (*decl).abi_version;
+    let name = text((*decl).name);
+    let version = text((*decl).version);
+    if abi != ABI_VERSION {
+        return Err(format!(
+            "plugin `{name}` {version} was built for plugin ABI version {abi}, but this nianbao \
+             uses ABI version {ABI_VERSION}; rebuild the plugin against this nianbao's nianbao-plugin crate"
+        ));
+    }
+    let d = &*decl;
+    let raw = if d.formats.is_null() { &[][..] } else { std::slice::from_raw_parts(d.formats, d.formats_len) };
+    let formats = raw
+        .iter()
+        .map(|f| FormatInfo {
+            name: text(f.name),
+            description: text(f.description),
+            extensions: list(text(f.extensions)).into_iter().map(|e| e.to_lowercase()).collect(),
+            media_types: list(text(f.media_types)),
+            read: f.capabilities & CAN_READ != 0,
+            write: f.capabilities & CAN_WRITE != 0,
+            data: f.capabilities & WANTS_DATA != 0,
+        })
+        .collect();
+    Ok((Library { decl, _lib: lib }, Manifest { name, version, formats }))
+}
+
 impl Plugin {
-    /// Loads a plugin library and checks its declaration.
+    /// Opens a plugin library now and checks its declaration.
     ///
     /// # Safety
-    /// Loading runs the library's initialisers: plugins are native code, trusted as much as the
-    /// `nianbao` binary itself.
+    /// See [`Registry::discover`]: plugins are trusted native code.
     pub unsafe fn load(path: &Path, origin: Origin) -> Result<Plugin, LoadError> {
-        let err = |message: String| LoadError { path: path.to_path_buf(), message };
-        let lib = libloading::Library::new(path).map_err(|e| err(format!("cannot load library: {e}")))?;
-        let decl: *const Declaration = {
-            let sym: libloading::Symbol<unsafe extern "C" fn() -> *const Declaration> = lib
-                .get(DECLARATION_SYMBOL.as_bytes())
-                .map_err(|_| err(format!("not a nianbao plugin (no `{DECLARATION_SYMBOL}` symbol)")))?;
-            sym()
-        };
-        if decl.is_null() {
-            return Err(err("plugin returned no declaration".into()));
-        }
-        // Only the first three fields are stable across ABI versions; read nothing else before
-        // the version matches.
-        let abi = (*decl).abi_version;
-        let name = text((*decl).name);
-        let version = text((*decl).version);
-        if abi != ABI_VERSION {
-            return Err(err(format!(
-                "plugin `{name}` {version} was built for plugin ABI version {abi}, but this nianbao \
-                 uses ABI version {ABI_VERSION}; rebuild the plugin against this nianbao's nianbao-plugin crate"
-            )));
-        }
-        let d = &*decl;
-        let raw = if d.formats.is_null() { &[][..] } else { std::slice::from_raw_parts(d.formats, d.formats_len) };
-        let formats = raw
-            .iter()
-            .map(|f| FormatInfo {
-                name: text(f.name),
-                description: text(f.description),
-                extensions: list(text(f.extensions)).into_iter().map(|e| e.to_lowercase()).collect(),
-                media_types: list(text(f.media_types)),
-                read: f.capabilities & CAN_READ != 0,
-                write: f.capabilities & CAN_WRITE != 0,
-                data: f.capabilities & WANTS_DATA != 0,
-            })
-            .collect();
-        Ok(Plugin { name, version, formats, path: path.to_path_buf(), origin, decl, _lib: lib })
+        let (lib, m) = open(path).map_err(|message| LoadError { path: path.to_path_buf(), message })?;
+        let p = Plugin::described(path, origin, m);
+        let _ = p.library.set(Ok(lib));
+        Ok(p)
     }
 
-    fn decl(&self) -> &Declaration {
-        // Valid while `_lib` is loaded, which is as long as `self` lives.
-        unsafe { &*self.decl }
+    fn described(path: &Path, origin: Origin, m: Manifest) -> Plugin {
+        Plugin {
+            name: m.name,
+            version: m.version,
+            formats: m.formats,
+            path: path.to_path_buf(),
+            origin,
+            library: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The declaration, opening the library on first use.
+    fn decl(&self) -> Result<&Declaration, CallError> {
+        let lib = self.library.get_or_init(|| {
+            let (lib, m) = unsafe { open(&self.path) }?;
+            if m.name != self.name {
+                return Err(format!("the plugin changed since it was listed (now `{}`); run again", m.name));
+            }
+            Ok(lib)
+        });
+        match lib {
+            // Valid while the library is open, which is as long as `self` lives.
+            Ok(l) => Ok(unsafe { &*l.decl }),
+            Err(e) => Err(CallError::Failed(format!("{}: {e}", self.path.display()))),
+        }
     }
 
     /// The format the bytes look like, if this plugin recognises them.
     pub fn sniff(&self, bytes: &[u8]) -> Option<String> {
-        let p = unsafe { (self.decl().sniff)(bytes.as_ptr(), bytes.len()) };
+        let p = unsafe { (self.decl().ok()?.sniff)(bytes.as_ptr(), bytes.len()) };
         if p.is_null() {
             None
         } else {
@@ -141,14 +187,16 @@ impl Plugin {
         }
     }
 
-    fn call(&self, f: ReadFn, format: &str, input: &[u8], options: &Options) -> Result<Vec<u8>, CallError> {
+    fn call(&self, write: bool, format: &str, input: &[u8], options: &Options) -> Result<Vec<u8>, CallError> {
+        let decl = self.decl()?;
+        let f = if write { decl.write } else { decl.read };
         let format = CString::new(format).map_err(|_| CallError::Failed("format name contains NUL".into()))?;
         let opts = serde_json::to_vec(options).expect("string map encodes");
         let mut out = RawBuf::EMPTY;
         let status = unsafe { f(format.as_ptr(), input.as_ptr(), input.len(), opts.as_ptr(), opts.len(), &mut out) };
         // Copy out, then hand the plugin's allocation back to the plugin.
         let bytes = if out.ptr.is_null() { Vec::new() } else { unsafe { std::slice::from_raw_parts(out.ptr, out.len) }.to_vec() };
-        unsafe { (self.decl().free)(out) };
+        unsafe { (decl.free)(out) };
         match status {
             STATUS_OK => Ok(bytes),
             STATUS_PANIC => Err(CallError::Panicked(String::from_utf8_lossy(&bytes).into_owned())),
@@ -158,7 +206,7 @@ impl Plugin {
 
     /// Reads file bytes of `format` into a Document.
     pub fn read(&self, format: &str, input: &[u8], options: &Options) -> Result<Document, CallError> {
-        let json = self.call(self.decl().read, format, input, options)?;
+        let json = self.call(false, format, input, options)?;
         serde_json::from_slice(&json)
             .map_err(|e| CallError::Failed(format!("plugin `{}` returned a malformed document: {e}", self.name)))
     }
@@ -166,7 +214,7 @@ impl Plugin {
     /// Writes a Document in `format`.
     pub fn write(&self, format: &str, doc: &Document, options: &Options) -> Result<Vec<u8>, CallError> {
         let json = serde_json::to_vec(doc).expect("documents encode");
-        self.call(self.decl().write, format, &json, options)
+        self.call(true, format, &json, options)
     }
 
     pub fn format(&self, name: &str) -> Option<&FormatInfo> {
@@ -199,6 +247,43 @@ pub struct Registry {
     pub problems: Vec<LoadError>,
     /// Plugins not used because one of the same name was found earlier.
     pub shadowed: Vec<(String, PathBuf)>,
+}
+
+/// A library file's identity for the cache: size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Stamp {
+    size: u64,
+    modified_ns: u128,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        let modified_ns = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        Some(Stamp { size: m.len(), modified_ns })
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct CacheEntry {
+    path: PathBuf,
+    stamp: Stamp,
+    manifest: Result<Manifest, String>,
+}
+
+/// Writes the cache beside itself and renames it into place; a cache that cannot be written is
+/// only a slower next run.
+fn save_cache(path: &Path, entries: &[CacheEntry]) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".{}.{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("cache"), std::process::id()));
+    if let Ok(bytes) = serde_json::to_vec(entries) {
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
 }
 
 /// File names a plugin library may have in a searched folder: `libnianbao_*.so` (Linux),
@@ -239,13 +324,21 @@ pub fn search_path() -> Vec<(PathBuf, Origin)> {
 }
 
 impl Registry {
-    /// Loads every plugin on the search path. Libraries that fail to load are recorded in
-    /// `problems`; the rest stay usable.
+    /// Finds every plugin on the search path. Libraries that cannot be used are recorded in
+    /// `problems`; the rest stay usable. What each library declares is kept in a cache in the
+    /// user's cache folder, keyed by path, size and modification time, so that a library is
+    /// only opened when it is new, changed, or used.
+    ///
+    /// Plugins are native code, trusted as much as the `nianbao` binary itself.
     pub fn discover() -> Registry {
-        Registry::from_places(&search_path())
+        let cache = dirs::cache_dir().map(|d| d.join("nianbao").join(format!("plugins-abi{ABI_VERSION}.json")));
+        Registry::from_places(&search_path(), cache.as_deref())
     }
 
-    pub fn from_places(places: &[(PathBuf, Origin)]) -> Registry {
+    pub fn from_places(places: &[(PathBuf, Origin)], cache: Option<&Path>) -> Registry {
+        let mut known: Vec<CacheEntry> =
+            cache.and_then(|c| std::fs::read(c).ok()).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let mut changed = false;
         let mut reg = Registry::default();
         for (place, origin) in places {
             let files: Vec<PathBuf> = if place.is_file() {
@@ -266,17 +359,37 @@ impl Registry {
                 if reg.plugins.iter().any(|p| p.path == canonical) {
                     continue;
                 }
-                match unsafe { Plugin::load(&canonical, *origin) } {
-                    Ok(p) => {
-                        if reg.plugins.iter().any(|q| q.name == p.name) {
-                            reg.shadowed.push((p.name.clone(), p.path.clone()));
-                        } else {
-                            reg.plugins.push(p);
+                let stamp = Stamp::of(&canonical);
+                let cached = known.iter().find(|e| e.path == canonical && Some(e.stamp) == stamp).map(|e| e.manifest.clone());
+                let result = match cached {
+                    Some(Ok(m)) => Ok(Plugin::described(&canonical, *origin, m)),
+                    Some(Err(message)) => Err(LoadError { path: canonical.clone(), message }),
+                    None => {
+                        let opened = unsafe { open(&canonical) };
+                        if let Some(stamp) = stamp {
+                            known.retain(|e| e.path != canonical);
+                            let manifest = opened.as_ref().map(|(_, m)| m.clone()).map_err(Clone::clone);
+                            known.push(CacheEntry { path: canonical.clone(), stamp, manifest });
+                            changed = true;
                         }
+                        opened
+                            .map(|(lib, m)| {
+                                let p = Plugin::described(&canonical, *origin, m);
+                                let _ = p.library.set(Ok(lib));
+                                p
+                            })
+                            .map_err(|message| LoadError { path: canonical.clone(), message })
                     }
+                };
+                match result {
+                    Ok(p) if reg.plugins.iter().any(|q| q.name == p.name) => reg.shadowed.push((p.name.clone(), p.path.clone())),
+                    Ok(p) => reg.plugins.push(p),
                     Err(e) => reg.problems.push(e),
                 }
             }
+        }
+        if let (true, Some(c)) = (changed, cache) {
+            save_cache(c, &known);
         }
         reg
     }
@@ -329,7 +442,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let bogus = dir.join("libnianbao_bogus.so");
         std::fs::write(&bogus, b"not an ELF file").unwrap();
-        let reg = Registry::from_places(&[(dir.clone(), Origin::PluginPath)]);
+        let reg = Registry::from_places(&[(dir.clone(), Origin::PluginPath)], None);
         assert!(reg.plugins.is_empty());
         assert_eq!(reg.problems.len(), 1);
         assert!(reg.problems[0].message.contains("cannot load library"), "{}", reg.problems[0]);

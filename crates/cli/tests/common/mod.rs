@@ -38,7 +38,10 @@ pub fn built_lib(stem: &str) -> PathBuf {
 pub fn nianbao(home: &Path) -> Command {
     built_lib("nianbao_text");
     let mut c = Command::new(bin());
-    c.env_remove("NIANBAO_PLUGIN_PATH").env("HOME", home).env("XDG_DATA_HOME", home.join("data"));
+    c.env_remove("NIANBAO_PLUGIN_PATH")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"));
     c
 }
 
