@@ -179,6 +179,17 @@ impl Document {
         self.meta.iter().find(|p| p.key == key).map(|p| p.value.as_str())
     }
 
+    /// Calls `f` on the text of every block and table cell, in order.
+    pub fn for_each_text_mut(&mut self, mut f: impl FnMut(&mut String)) {
+        for b in &mut self.blocks {
+            match b {
+                Block::Heading { text, .. } | Block::Paragraph { text, .. } => f(text),
+                Block::Table(t) => t.rows.iter_mut().flatten().for_each(|c| f(&mut c.text)),
+                Block::Image { alt } => f(alt),
+            }
+        }
+    }
+
     pub fn set_prop(&mut self, key: impl Into<String>, value: impl Into<String>) {
         let key = key.into();
         let value = value.into();

@@ -2,7 +2,7 @@
 //! mirror sites inject after characters (`報(bào)告`) removed, traditional characters converted
 //! to simplified when the document is written in them, full-width ASCII folded to half-width.
 
-use nianbao_document::{Block, Document};
+use nianbao_document::Document;
 
 const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
 
@@ -93,18 +93,13 @@ pub fn normalize(doc: &mut Document) {
     });
 }
 
+/// Every string of the document: its properties, then its text.
 fn visit(doc: &mut Document, f: &mut impl FnMut(&mut String)) {
     for p in &mut doc.meta {
         f(&mut p.key);
         f(&mut p.value);
     }
-    for b in &mut doc.blocks {
-        match b {
-            Block::Heading { text, .. } | Block::Paragraph { text, .. } => f(text),
-            Block::Table(t) => t.rows.iter_mut().flatten().for_each(|c| f(&mut c.text)),
-            Block::Image { alt } => f(alt),
-        }
-    }
+    doc.for_each_text_mut(f);
 }
 
 #[cfg(test)]

@@ -75,14 +75,9 @@ pub fn render(report: &Report) -> Document {
         blocks.push(Block::Heading { level: 2, text: format!("{num}{}", s.title) });
         paragraphs(&mut blocks, s, false, last == Some(s));
     }
-    for b in &mut blocks {
-        match b {
-            Block::Heading { text, .. } | Block::Paragraph { text, .. } => *text = cjk_punctuation(text),
-            Block::Table(t) => t.rows.iter_mut().flatten().for_each(|c| c.text = cjk_punctuation(&c.text)),
-            Block::Image { .. } => {}
-        }
-    }
-    Document { meta, blocks, notes: Vec::new() }
+    let mut doc = Document { meta, blocks, notes: Vec::new() };
+    doc.for_each_text_mut(|t| *t = cjk_punctuation(t));
+    doc
 }
 
 fn is_cjk(c: char) -> bool {
