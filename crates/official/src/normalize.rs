@@ -59,7 +59,13 @@ pub fn is_traditional(sample: &str) -> bool {
     let han = sample.chars().filter(|c| is_han(*c)).count();
     // Loading OpenCC's dictionaries costs a millisecond: first look for the traditional forms
     // that any report is bound to use.
-    let common = sample.chars().filter(|c| COMMON_TRADITIONAL.contains(*c)).take(3).count();
+    static COMMON: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let common_set = COMMON.get_or_init(|| {
+        let mut v: Vec<char> = COMMON_TRADITIONAL.chars().collect();
+        v.sort_unstable();
+        v
+    });
+    let common = sample.chars().filter(|c| common_set.binary_search(c).is_ok()).take(3).count();
     if han < 8 || common < 3 {
         return false;
     }

@@ -98,8 +98,28 @@ const HEADERS_2019: &[&str] = &[
     "政府集中采购",
 ];
 
-/// Votes of one label for each kind.
+/// Votes of one label for each kind. Every label is asked about more than once (to tell a
+/// statistical table, then to follow its records), so the answers are remembered.
 fn votes(label: &str) -> [u32; 3] {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, [u32; 3]>> = Default::default();
+    }
+    if let Some(v) = SEEN.with(|s| s.borrow().get(label).copied()) {
+        return v;
+    }
+    let v = count_votes(label);
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        // Bounded: a batch of many documents must not grow it without end.
+        if s.len() > 50_000 {
+            s.clear();
+        }
+        s.insert(label.to_string(), v);
+    });
+    v
+}
+
+fn count_votes(label: &str) -> [u32; 3] {
     let c = core(label);
     if c.is_empty() {
         return [0; 3];
