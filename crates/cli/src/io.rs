@@ -158,13 +158,19 @@ fn looks_like_json(bytes: &[u8]) -> bool {
 }
 
 pub fn parse_report(bytes: &[u8]) -> Result<Report, String> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
-    match value.get("model").and_then(|m| m.as_str()) {
+    // The model key first, so that another model is named as such rather than as a list of
+    // fields that do not fit; the rest of the document is skipped over, not built.
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        model: Option<String>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    match probe.model.as_deref() {
         Some(MODEL) => {}
         Some(other) => return Err(format!("report model `{other}` is not supported (this nianbao reads {MODEL})")),
         None => return Err(format!("not a nianbao report: no \"model\": \"{MODEL}\" key")),
     }
-    serde_json::from_value(value).map_err(|e| format!("not a valid {MODEL} report: {e}"))
+    serde_json::from_slice(bytes).map_err(|e| format!("not a valid {MODEL} report: {e}"))
 }
 
 /// Writes bytes to a file atomically (a temporary file beside it, renamed into place), or to

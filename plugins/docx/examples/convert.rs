@@ -1,7 +1,7 @@
 //! Converts one file with the plugin alone, as a whole process: `convert IN.docx OUT.json`
 //! reads a DOCX into Document JSON, `convert IN.json OUT.docx` writes a Document JSON as DOCX.
-//! The benchmark script times it against pandoc; it is also handy for looking at what the
-//! reader makes of a file (`-` as OUT prints to stdout).
+//! `bench/compare.py --plugin` times it; it is also handy for looking at what the reader makes
+//! of a file (`-` as OUT prints to stdout).
 
 use std::process::ExitCode;
 

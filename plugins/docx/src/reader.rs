@@ -1,26 +1,25 @@
 //! DOCX → Document.
 //!
-//! The package is opened with `zip` and its XML parts are parsed with `quick-xml` events
-//! rather than docx-rs's reader: docx-rs builds a full object tree of every part (styles.xml of
-//! a Word file is often 300 KB), has no notion of which text is printed (field codes vs field
-//! results, deleted revisions, hidden runs, `mc:Fallback` copies of text boxes, ruby text) and
-//! does not compute list numbers, and a malformed file can make it panic. Reading only the
-//! parts we need, with size and nesting limits, keeps the reader fast and bounded.
+//! The package is opened with `zip`, the parts it needs are inflated straight from the file's
+//! bytes, and their XML is read with a small tokenizer of its own ([`xml`]) rather than
+//! docx-rs's reader: docx-rs builds a full object tree of every part (styles.xml of a Word file
+//! is often 300 KB), has no notion of which text is printed (field codes vs field results,
+//! deleted revisions, hidden runs, `mc:Fallback` copies of text boxes, ruby text) and does not
+//! compute list numbers, and a malformed file can make it panic. Reading only the parts we
+//! need, with size and nesting limits, keeps the reader fast and bounded.
 
 mod body;
 mod package;
 mod styles;
 mod table;
-
-use std::borrow::Cow;
+mod xml;
 
 use nianbao_plugin::{Align, Block, Document, Error, Options};
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
 use body::{Para, Raw};
 use package::Package;
 use styles::{Numbering, Styles};
+use xml::{Event, Reader, Tag};
 
 /// Largest main document part we decompress. Real reports are well under 5 MB.
 const DOCUMENT_LIMIT: u64 = 256 << 20;
@@ -139,8 +138,8 @@ fn heading_level(p: &Para, body_size: Option<u32>, seen_body_text: bool) -> Opti
 fn is_word_document(xml: &[u8]) -> bool {
     let mut reader = xml_reader(xml);
     loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => return local(e.name().as_ref()) == b"document",
+        match reader.next() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => return e.local() == b"document",
             Ok(Event::Eof) | Err(_) => return false,
             _ => {}
         }
@@ -149,75 +148,50 @@ fn is_word_document(xml: &[u8]) -> bool {
 
 // ---- XML helpers shared by the part parsers
 
-fn xml_reader(xml: &[u8]) -> Reader<&[u8]> {
-    let mut reader = Reader::from_reader(xml);
-    reader.config_mut().trim_text(false);
-    reader
-}
-
-/// The local part of a qualified name: `w:p` → `p`. Namespaces are not resolved: Word, WPS
-/// and Strict OOXML use the same local names under different prefixes and URIs.
-fn local(name: &[u8]) -> &[u8] {
-    name.iter().rposition(|&b| b == b':').map_or(name, |i| &name[i + 1..])
-}
-
-/// The value of an attribute, matched by local name.
-fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
-    e.attributes().with_checks(false).flatten().find(|a| local(a.key.as_ref()) == key).map(|a| {
-        match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-            Ok(v) => v.into_owned(),
-            Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
-        }
-    })
+fn xml_reader(xml: &[u8]) -> Reader<'_> {
+    Reader::new(xml)
 }
 
 /// An OOXML on/off attribute (`w:val` absent, "1", "true", "on" → on).
-fn on_off(e: &BytesStart) -> bool {
-    attr(e, b"val").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "off" | "none"))
+fn on_off(e: &Tag) -> bool {
+    e.attr(b"val").is_none_or(|v| !matches!(&*v, "0" | "false" | "off" | "none"))
 }
 
-fn num_attr(e: &BytesStart, key: &[u8]) -> Option<u32> {
-    attr(e, key).and_then(|v| v.trim().parse::<i64>().ok()).map(|n| n.clamp(0, u32::MAX as i64) as u32)
+fn num_attr(e: &Tag, key: &[u8]) -> Option<u32> {
+    e.attr(key).and_then(|v| v.trim().parse::<i64>().ok()).map(|n| n.clamp(0, u32::MAX as i64) as u32)
 }
 
-fn xml_error(part: &str, reader: &Reader<&[u8]>, e: impl std::fmt::Display) -> Error {
-    Error(format!("{part} is not well-formed XML (near byte {}): {e}", reader.error_position()))
+fn xml_error(part: &str, position: usize, e: impl std::fmt::Display) -> Error {
+    Error(format!("{part} is not well-formed XML (near byte {position}): {e}"))
 }
 
-fn next_event<'a>(reader: &mut Reader<&'a [u8]>, part: &str) -> Result<Event<'a>, Error> {
-    reader.read_event().map_err(|e| xml_error(part, reader, e))
+fn next_event<'x>(reader: &mut Reader<'x>, part: &str) -> Result<Event<'x>, Error> {
+    reader.next().map_err(|e| xml_error(part, e.position, e))
 }
 
 /// Skips the rest of an element whose start tag was just read.
-fn skip(reader: &mut Reader<&[u8]>, e: &BytesStart, part: &str) -> Result<(), Error> {
-    reader.read_to_end(e.name()).map(|_| ()).map_err(|err| xml_error(part, reader, err))
+fn skip(reader: &mut Reader, part: &str) -> Result<(), Error> {
+    reader.skip().map_err(|e| xml_error(part, e.position, e))
 }
 
 /// The text content of an element whose start tag was just read, entities resolved; nested
 /// elements are skipped.
-fn element_text(reader: &mut Reader<&[u8]>, part: &str) -> Result<String, Error> {
+fn element_text(reader: &mut Reader, part: &str) -> Result<String, Error> {
     let mut out = String::new();
-    loop {
-        match next_event(reader, part)? {
-            Event::Text(t) => out.push_str(&t.xml10_content().map_err(|e| xml_error(part, reader, e))?),
-            Event::CData(t) => out.push_str(&String::from_utf8_lossy(&t)),
-            Event::GeneralRef(r) => out.push_str(&resolve_ref(&r)),
-            Event::Start(e) => skip(reader, &e, part)?,
-            Event::End(_) => return Ok(out),
-            Event::Eof => return Err(Error(format!("{part} ends in the middle of an element"))),
-            _ => {}
-        }
-    }
+    element_text_into(reader, part, &mut out)?;
+    Ok(out)
 }
 
-/// `&amp;`, `&#x4E00;` and the like; an unknown entity is kept as written.
-fn resolve_ref(r: &quick_xml::events::BytesRef) -> Cow<'static, str> {
-    if let Ok(Some(c)) = r.resolve_char_ref() {
-        return Cow::Owned(c.to_string());
-    }
-    let name = String::from_utf8_lossy(r);
-    match quick_xml::escape::resolve_predefined_entity(&name) {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(format!("&{name};")),
+/// [`element_text`], appended to `out`.
+fn element_text_into(reader: &mut Reader, part: &str, out: &mut String) -> Result<(), Error> {
+    loop {
+        match next_event(reader, part)? {
+            Event::Text(t) => xml::append_text(out, t).map_err(|e| xml_error(part, reader.position(), e))?,
+            Event::CData(t) => out.push_str(&String::from_utf8_lossy(t)),
+            Event::Start(_) => skip(reader, part)?,
+            Event::End(_) => return Ok(()),
+            Event::Eof => return Err(Error(format!("{part} ends in the middle of an element"))),
+            Event::Empty(_) => {}
+        }
     }
 }

@@ -1,13 +1,14 @@
 //! The walk over word/document.xml: paragraphs with their printed text, tables, text boxes and
 //! pictures, in reading order.
 
+use std::borrow::Cow;
+
 use nianbao_plugin::{Align, Error, Table};
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
 use super::styles::{Numbering, ParaProps, ParaStyle, RunProps, Styles};
 use super::table::{self, CellProps, Merge, RawCell, Row};
-use super::{attr, element_text, local, next_event, num_attr, on_off, skip, xml_reader};
+use super::xml::{Event, Reader, Tag};
+use super::{element_text, element_text_into, next_event, num_attr, on_off, skip, xml_reader};
 
 /// What the body holds, before headings are told from paragraphs.
 #[derive(Debug)]
@@ -77,6 +78,7 @@ pub fn parse(
         fields: Vec::new(),
         stats: Stats::default(),
         inspect_tables: inspect.then(Vec::new),
+        hidden: String::new(),
     };
     let (raws, _) = walker.blocks(0, true)?;
     walker.stats.report(notes);
@@ -119,13 +121,15 @@ struct Field {
 }
 
 struct Walker<'p, 'x> {
-    reader: Reader<&'x [u8]>,
+    reader: Reader<'x>,
     part: &'p str,
     styles: &'p Styles,
     numbering: &'p mut Numbering,
     fields: Vec<Field>,
     stats: Stats,
     inspect_tables: Option<Vec<String>>,
+    /// Where text that does not print is read to.
+    hidden: String,
 }
 
 /// The text of a paragraph being read, with what its runs say about emphasis.
@@ -138,9 +142,9 @@ struct Acc {
 }
 
 impl Acc {
-    fn push(&mut self, s: &str, run: RunProps) {
-        self.text.push_str(s);
-        let n = s.chars().filter(|c| !c.is_whitespace()).count();
+    /// Counts the text appended since `start`, printed with `run`'s formatting.
+    fn count_from(&mut self, start: usize, run: RunProps) {
+        let n = self.text[start..].chars().filter(|c| !c.is_whitespace()).count();
         if n == 0 {
             return;
         }
@@ -161,8 +165,8 @@ impl<'x> Walker<'_, 'x> {
         next_event(&mut self.reader, self.part)
     }
 
-    fn skip(&mut self, e: &BytesStart) -> Result<(), Error> {
-        skip(&mut self.reader, e, self.part)
+    fn skip(&mut self) -> Result<(), Error> {
+        skip(&mut self.reader, self.part)
     }
 
     fn truncated(&self) -> Error {
@@ -182,21 +186,21 @@ impl<'x> Walker<'_, 'x> {
         let mut open = 0usize;
         loop {
             match self.next()? {
-                Event::Start(e) => match local(e.name().as_ref()) {
+                Event::Start(e) => match e.local() {
                     b"p" => self.paragraph(depth, &mut out)?,
                     b"tbl" => {
                         let t = self.table(depth + 1)?;
                         out.extend(t);
                     }
                     b"tcPr" => cell = self.cell_props()?,
-                    n if NOT_PRINTED.contains(&n) => self.skip(&e)?,
+                    n if NOT_PRINTED.contains(&n) => self.skip()?,
                     b"altChunk" => {
                         self.stats.embedded_documents += 1;
-                        self.skip(&e)?;
+                        self.skip()?;
                     }
                     _ => open += 1,
                 },
-                Event::Empty(e) if local(e.name().as_ref()) == b"altChunk" => self.stats.embedded_documents += 1,
+                Event::Empty(e) if e.local() == b"altChunk" => self.stats.embedded_documents += 1,
                 Event::End(_) => {
                     if open == 0 {
                         return Ok((out, cell));
@@ -222,11 +226,11 @@ impl<'x> Walker<'_, 'x> {
         let mut open = 0usize;
         loop {
             let event = self.next()?;
-            if style.is_none() && !matches!(&event, Event::Start(e) if local(e.name().as_ref()) == b"pPr") {
+            if style.is_none() && !matches!(&event, Event::Start(e) if e.local() == b"pPr") {
                 style = Some(self.styles.paragraph(props.style.as_deref()));
             }
             match event {
-                Event::Start(e) => match local(e.name().as_ref()) {
+                Event::Start(e) => match e.local() {
                     b"pPr" => props = self.para_props()?,
                     b"r" => {
                         run = RunProps::default();
@@ -234,10 +238,17 @@ impl<'x> Walker<'_, 'x> {
                         open += 1;
                     }
                     b"rPr" => (run, run_style) = self.run_props()?,
-                    b"t" => {
-                        let text = element_text(&mut self.reader, self.part)?;
-                        self.push_text(&mut acc, &text, run, run_style.as_deref(), style.as_ref());
-                    }
+                    b"t" => match self.visible(run, run_style.as_deref(), style.as_ref()) {
+                        Some(effective) => {
+                            let start = acc.text.len();
+                            element_text_into(&mut self.reader, self.part, &mut acc.text)?;
+                            acc.count_from(start, effective);
+                        }
+                        None => {
+                            self.hidden.clear();
+                            element_text_into(&mut self.reader, self.part, &mut self.hidden)?;
+                        }
+                    },
                     b"instrText" => {
                         let text = element_text(&mut self.reader, self.part)?;
                         if let Some(f) = self.fields.last_mut().filter(|f| !f.in_result) {
@@ -246,16 +257,20 @@ impl<'x> Walker<'_, 'x> {
                     }
                     b"fldChar" => {
                         self.field_char(&e);
-                        self.skip(&e)?;
+                        self.skip()?;
                     }
-                    b"fldSimple" if is_page_field(&attr(&e, b"instr").unwrap_or_default()) => self.skip(&e)?,
+                    b"fldSimple" if is_page_field(&e.attr(b"instr").unwrap_or_default()) => self.skip()?,
                     b"drawing" | b"pict" | b"object" => anchored.extend(self.drawing(depth)?),
-                    n if NOT_PRINTED.contains(&n) => self.skip(&e)?,
+                    n if NOT_PRINTED.contains(&n) => self.skip()?,
                     _ => open += 1,
                 },
                 Event::Empty(e) => {
                     if let Some(s) = self.empty_in_run(&e) {
-                        self.push_text(&mut acc, &s, run, run_style.as_deref(), style.as_ref());
+                        if let Some(effective) = self.visible(run, run_style.as_deref(), style.as_ref()) {
+                            let start = acc.text.len();
+                            acc.text.push_str(&s);
+                            acc.count_from(start, effective);
+                        }
                     }
                 }
                 Event::End(_) => {
@@ -281,12 +296,12 @@ impl<'x> Walker<'_, 'x> {
 
     /// What an empty element inside a run prints: tabs as a space, breaks as a new line, and
     /// the like. Field characters move the field state instead.
-    fn empty_in_run(&mut self, e: &BytesStart) -> Option<String> {
-        match local(e.name().as_ref()) {
-            b"tab" | b"ptab" => Some(" ".into()),
-            b"br" | b"cr" => Some("\n".into()),
-            b"noBreakHyphen" => Some("-".into()),
-            b"sym" => symbol(e),
+    fn empty_in_run(&mut self, e: &Tag) -> Option<Cow<'static, str>> {
+        match e.local() {
+            b"tab" | b"ptab" => Some(Cow::Borrowed(" ")),
+            b"br" | b"cr" => Some(Cow::Borrowed("\n")),
+            b"noBreakHyphen" => Some(Cow::Borrowed("-")),
+            b"sym" => symbol(e).map(Cow::Owned),
             b"fldChar" => {
                 self.field_char(e);
                 None
@@ -295,23 +310,15 @@ impl<'x> Walker<'_, 'x> {
         }
     }
 
-    fn push_text(
-        &mut self,
-        acc: &mut Acc,
-        text: &str,
-        run: RunProps,
-        run_style: Option<&str>,
-        style: Option<&ParaStyle>,
-    ) {
+    /// The formatting text in the current run prints with, or None if it does not print: a
+    /// field code, a page number, hidden text.
+    fn visible(&self, run: RunProps, run_style: Option<&str>, style: Option<&ParaStyle>) -> Option<RunProps> {
         if !self.fields.iter().all(|f| f.in_result && !f.page) {
-            return;
+            return None;
         }
         let para_run = style.map(|s| s.run).unwrap_or_default();
         let effective = run.or(self.styles.character(run_style)).or(para_run);
-        if effective.vanish == Some(true) {
-            return;
-        }
-        acc.push(text, effective);
+        (effective.vanish != Some(true)).then_some(effective)
     }
 
     fn finish_paragraph(&mut self, props: ParaProps, style: &ParaStyle, acc: Acc) -> Option<Para> {
@@ -320,8 +327,10 @@ impl<'x> Walker<'_, 'x> {
             Some(id) => Some((id, props.ilvl.or(style.num.map(|n| n.1)).unwrap_or(0))),
             None => style.num.map(|(id, lvl)| (id, props.ilvl.unwrap_or(lvl))),
         };
-        let label = num.and_then(|(id, lvl)| self.numbering.label(id, lvl)).unwrap_or_default();
-        let text = clean_lines(&format!("{label}{}", acc.text));
+        let text = match num.and_then(|(id, lvl)| self.numbering.label(id, lvl)) {
+            Some(label) => clean_lines(label + &acc.text),
+            None => clean_lines(acc.text),
+        };
         if text.is_empty() {
             return None;
         }
@@ -336,8 +345,8 @@ impl<'x> Walker<'_, 'x> {
         })
     }
 
-    fn field_char(&mut self, e: &BytesStart) {
-        match attr(e, b"fldCharType").as_deref() {
+    fn field_char(&mut self, e: &Tag) {
+        match e.attr(b"fldCharType").as_deref() {
             Some("begin") => self.fields.push(Field { instr: String::new(), in_result: false, page: false }),
             Some("separate") => {
                 if let Some(f) = self.fields.last_mut() {
@@ -364,8 +373,8 @@ impl<'x> Walker<'_, 'x> {
         let mut props = RunProps::default();
         let mut style = None;
         self.props(&[], |e| {
-            if local(e.name().as_ref()) == b"rStyle" {
-                style = attr(e, b"val");
+            if e.local() == b"rStyle" {
+                style = e.attr(b"val").map(Cow::into_owned);
             }
             props.apply(e);
         })?;
@@ -375,7 +384,7 @@ impl<'x> Walker<'_, 'x> {
     /// Reads the rest of a `w:tcPr`.
     fn cell_props(&mut self) -> Result<CellProps, Error> {
         let mut props = CellProps::default();
-        self.props(&[], |e| match local(e.name().as_ref()) {
+        self.props(&[], |e| match e.local() {
             b"gridSpan" => props.span = num_attr(e, b"val").unwrap_or(1),
             b"vMerge" => props.vmerge = merge(e),
             b"hMerge" => props.hmerge = merge(e),
@@ -386,14 +395,14 @@ impl<'x> Walker<'_, 'x> {
 
     /// Reads the rest of a properties element, handing each element inside to `f`; tracked
     /// changes (`*Change`, the formatting before a revision) and `skip` are not looked into.
-    fn props(&mut self, skip: &[&[u8]], mut f: impl FnMut(&BytesStart)) -> Result<(), Error> {
+    fn props(&mut self, skip: &[&[u8]], mut f: impl FnMut(&Tag)) -> Result<(), Error> {
         let mut open = 0usize;
         loop {
             match self.next()? {
                 Event::Start(e) => {
-                    let name = local(e.name().into_inner());
+                    let name = e.local();
                     if name.ends_with(b"Change") || skip.contains(&name) {
-                        self.skip(&e)?;
+                        self.skip()?;
                     } else {
                         f(&e);
                         open += 1;
@@ -421,14 +430,14 @@ impl<'x> Walker<'_, 'x> {
         let mut open = 0usize;
         loop {
             match self.next()? {
-                Event::Start(e) if local(e.name().as_ref()) == b"txbxContent" => {
+                Event::Start(e) if e.local() == b"txbxContent" => {
                     if depth + 1 > MAX_NESTING {
                         return Err(self.too_deep());
                     }
                     text_box = true;
                     out.extend(self.blocks(depth + 1, false)?.0);
                 }
-                Event::Start(e) if local(e.name().as_ref()) == b"Fallback" => self.skip(&e)?,
+                Event::Start(e) if e.local() == b"Fallback" => self.skip()?,
                 Event::Start(e) => {
                     picture |= describe(&e, &mut alt);
                     open += 1;
@@ -462,9 +471,9 @@ impl<'x> Walker<'_, 'x> {
         let mut open = 0usize;
         loop {
             match self.next()? {
-                Event::Start(e) => match local(e.name().as_ref()) {
+                Event::Start(e) => match e.local() {
                     b"tr" => rows.push(self.row(depth)?),
-                    n if NOT_PRINTED.contains(&n) => self.skip(&e)?,
+                    n if NOT_PRINTED.contains(&n) => self.skip()?,
                     _ => open += 1,
                 },
                 Event::End(_) => {
@@ -493,16 +502,16 @@ impl<'x> Walker<'_, 'x> {
         let mut open = 0usize;
         loop {
             match self.next()? {
-                Event::Start(e) => match local(e.name().as_ref()) {
+                Event::Start(e) => match e.local() {
                     b"trPr" => self.props(&[], |e| row.apply(e))?,
                     b"tc" => {
                         let (content, props) = self.blocks(depth, false)?;
                         row.cells.push(RawCell { content, props });
                     }
-                    n if NOT_PRINTED.contains(&n) => self.skip(&e)?,
+                    n if NOT_PRINTED.contains(&n) => self.skip()?,
                     _ => open += 1,
                 },
-                Event::Empty(e) if local(e.name().as_ref()) == b"tc" => row.cells.push(RawCell::default()),
+                Event::Empty(e) if e.local() == b"tc" => row.cells.push(RawCell::default()),
                 Event::End(_) => {
                     if open == 0 {
                         return Ok(row);
@@ -516,18 +525,18 @@ impl<'x> Walker<'_, 'x> {
     }
 }
 
-fn merge(e: &BytesStart) -> Merge {
-    match attr(e, b"val").as_deref() {
+fn merge(e: &Tag) -> Merge {
+    match e.attr(b"val").as_deref() {
         Some("restart") => Merge::Restart,
         _ => Merge::Continue,
     }
 }
 
 /// Notes what a drawing element says about itself; true if it shows a picture or a chart.
-fn describe(e: &BytesStart, alt: &mut Option<String>) -> bool {
-    match local(e.name().as_ref()) {
+fn describe(e: &Tag, alt: &mut Option<String>) -> bool {
+    match e.local() {
         b"docPr" | b"cNvPr" | b"shape" => {
-            let text = attr(e, b"descr").or_else(|| attr(e, b"title")).or_else(|| attr(e, b"alt"));
+            let text = e.attr(b"descr").or_else(|| e.attr(b"title")).or_else(|| e.attr(b"alt"));
             if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
                 alt.get_or_insert(t.trim().to_string());
             }
@@ -545,8 +554,8 @@ fn is_page_field(instr: &str) -> bool {
 }
 
 /// A `w:sym` character, unless it lives in a symbol font's private-use area.
-fn symbol(e: &BytesStart) -> Option<String> {
-    let code = u32::from_str_radix(attr(e, b"char")?.trim(), 16).ok()?;
+fn symbol(e: &Tag) -> Option<String> {
+    let code = u32::from_str_radix(e.attr(b"char")?.trim(), 16).ok()?;
     if (0xF000..=0xF0FF).contains(&code) {
         return None;
     }
@@ -554,15 +563,25 @@ fn symbol(e: &BytesStart) -> Option<String> {
 }
 
 /// Trims each printed line (indents typed as spaces, trailing blanks) and drops empty lines.
-pub fn clean_lines(text: &str) -> String {
-    let lines: Vec<&str> = text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
-    lines.join("\n")
+pub fn clean_lines(text: String) -> String {
+    if !text.contains('\n') {
+        let trimmed = text.trim();
+        return if trimmed.len() == text.len() { text } else { trimmed.to_string() };
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 impl Row {
     /// Takes in one element inside a `w:trPr`.
-    fn apply(&mut self, e: &BytesStart) {
-        match local(e.name().as_ref()) {
+    fn apply(&mut self, e: &Tag) {
+        match e.local() {
             b"tblHeader" => self.header = on_off(e),
             b"gridBefore" => self.grid_before = num_attr(e, b"val").unwrap_or(0),
             _ => {}

@@ -1,14 +1,16 @@
 //! The OPC package around the document: the ZIP container, the relationships that name its
 //! parts, and the core and custom properties.
 
-use std::io::{Cursor, Read};
+use std::borrow::Cow;
+use std::io::Cursor;
 
+use flate2::{Decompress, FlushDecompress, Status};
 use nianbao_plugin::{Error, Prop};
-use quick_xml::events::Event;
 use zip::result::ZipError;
-use zip::ZipArchive;
+use zip::{CompressionMethod, ZipArchive};
 
-use super::{attr, element_text, local, next_event, xml_reader, PART_LIMIT};
+use super::xml::Event;
+use super::{element_text, next_event, xml_reader, PART_LIMIT};
 use crate::{utf16_contains, OLE_MAGIC};
 
 const REL_DOCUMENT: &str = "/officeDocument";
@@ -19,6 +21,8 @@ const REL_NUMBERING: &str = "/numbering";
 
 pub struct Package<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
+    bytes: &'a [u8],
+    inflate: Option<Decompress>,
 }
 
 /// Where the parts we read live in this package.
@@ -44,7 +48,7 @@ impl<'a> Package<'a> {
             ZipError::UnsupportedArchive(why) => Error(format!("the ZIP archive uses an unsupported feature: {why}")),
             other => Error(format!("cannot open the ZIP archive: {other}")),
         })?;
-        Ok(Package { zip })
+        Ok(Package { zip, bytes, inflate: None })
     }
 
     /// Finds the main document and its styles, numbering and properties through the
@@ -97,19 +101,44 @@ impl<'a> Package<'a> {
 
     /// The bytes of a part, or None if the package has no such part. Refuses parts that
     /// decompress to more than `limit` bytes, whatever their header claims.
+    ///
+    /// The compressed data is inflated straight from the file's bytes into a buffer of the
+    /// size the archive declares, rather than through `zip`'s reader and `Read::read_to_end`,
+    /// which copy it twice and zero the buffer first.
     pub fn part(&mut self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, Error> {
         let Some(i) = self.index(name) else { return Ok(None) };
-        let mut file = self.zip.by_index(i).map_err(|e| damaged(name, &e.to_string()))?;
+        let file = self.zip.by_index_raw(i).map_err(|e| damaged(name, &e.to_string()))?;
         let too_big = || Error(format!("{name} decompresses to more than {} MiB; refusing to read it", limit >> 20));
         if file.size() > limit {
             return Err(too_big());
         }
-        let mut buf = Vec::with_capacity(file.size() as usize);
-        (&mut file).take(limit + 1).read_to_end(&mut buf).map_err(|e| damaged(name, &e.to_string()))?;
-        if buf.len() as u64 > limit {
-            return Err(too_big());
+        if file.encrypted() {
+            return Err(damaged(name, "it is encrypted"));
         }
-        Ok(Some(buf))
+        let (method, size, crc) = (file.compression(), file.size(), file.crc32());
+        let start = file.data_start().unwrap_or(u64::MAX);
+        let data = usize::try_from(start)
+            .ok()
+            .and_then(|s| self.bytes.get(s..s.checked_add(file.compressed_size() as usize)?))
+            .ok_or_else(|| damaged(name, "its data runs past the end of the file"))?;
+        let bytes = match method {
+            CompressionMethod::Stored if data.len() as u64 > limit => return Err(too_big()),
+            CompressionMethod::Stored => data.to_vec(),
+            CompressionMethod::Deflated => {
+                let inflate = self.inflate.get_or_insert_with(|| Decompress::new(false));
+                inflate.reset(false);
+                match inflated(inflate, data, size, limit) {
+                    Ok(Some(bytes)) => bytes,
+                    Ok(None) => return Err(too_big()),
+                    Err(why) => return Err(damaged(name, &why)),
+                }
+            }
+            other => return Err(damaged(name, &format!("unsupported compression method {other}"))),
+        };
+        if crc32fast::hash(&bytes) != crc {
+            return Err(damaged(name, "its checksum does not match"));
+        }
+        Ok(Some(bytes))
     }
 
     /// The relationships of a part (`""` for the package itself) as (type, target) pairs, the
@@ -122,17 +151,42 @@ impl<'a> Package<'a> {
         let mut out = Vec::new();
         loop {
             match next_event(&mut reader, &rels_name)? {
-                Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == b"Relationship" => {
-                    if attr(&e, b"TargetMode").is_some_and(|m| m == "External") {
+                Event::Start(e) | Event::Empty(e) if e.local() == b"Relationship" => {
+                    if e.attr(b"TargetMode").is_some_and(|m| m == "External") {
                         continue;
                     }
-                    if let (Some(kind), Some(target)) = (attr(&e, b"Type"), attr(&e, b"Target")) {
-                        out.push((kind, resolve(dir, &target)));
+                    if let (Some(kind), Some(target)) = (e.attr(b"Type"), e.attr(b"Target")) {
+                        out.push((kind.into_owned(), resolve(dir, &target)));
                     }
                 }
                 Event::Eof => return Ok(out),
                 _ => {}
             }
+        }
+    }
+}
+
+/// Raw deflate data inflated, `size` bytes expected; None past `limit` bytes.
+fn inflated(inflate: &mut Decompress, data: &[u8], size: u64, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    let mut out = Vec::with_capacity(size as usize);
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() as u64 > limit {
+                return Ok(None);
+            }
+            // A header that understates the size: grow, but not far past the limit.
+            let room = (out.len() / 2).max(64 << 10) as u64;
+            out.reserve(room.min(limit + 1 - out.len() as u64) as usize);
+        }
+        let (read, written) = (inflate.total_in(), out.len());
+        let status = inflate
+            .decompress_vec(&data[read as usize..], &mut out, FlushDecompress::Finish)
+            .map_err(|e| e.to_string())?;
+        if status == Status::StreamEnd {
+            return Ok((out.len() as u64 <= limit).then_some(out));
+        }
+        if inflate.total_in() == read && out.len() == written && out.len() < out.capacity() {
+            return Err("the compressed data ends too soon".into());
         }
     }
 }
@@ -216,7 +270,7 @@ pub fn core_props(xml: &[u8], part: &str, meta: &mut Vec<Prop>) -> Result<(), Er
     loop {
         match next_event(&mut reader, part)? {
             Event::Start(e) => {
-                if let Some(i) = KEYS.iter().position(|(tag, _)| *tag == local(e.name().as_ref())) {
+                if let Some(i) = KEYS.iter().position(|(tag, _)| *tag == e.local()) {
                     found[i] = Some(element_text(&mut reader, part)?);
                 }
             }
@@ -250,14 +304,14 @@ pub fn custom_props(xml: &[u8], part: &str, meta: &mut Vec<Prop>) -> Result<(), 
     let mut name: Option<String> = None;
     loop {
         match next_event(&mut reader, part)? {
-            Event::Start(e) if local(e.name().as_ref()) == b"property" => name = attr(&e, b"name"),
+            Event::Start(e) if e.local() == b"property" => name = e.attr(b"name").map(Cow::into_owned),
             Event::Start(_) if name.is_some() => {
                 let value = element_text(&mut reader, part)?;
                 if let Some(key) = name.take() {
                     push_prop(meta, key.trim(), value.trim().to_string());
                 }
             }
-            Event::End(e) if local(e.name().as_ref()) == b"property" => name = None,
+            Event::End(e) if e.local() == b"property" => name = None,
             Event::Eof => return Ok(()),
             _ => {}
         }

@@ -5,11 +5,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use memchr::memmem;
-
 use nianbao_plugin::{Align, Error};
-use quick_xml::events::{BytesStart, Event};
 
-use super::{attr, local, next_event, num_attr, on_off, skip, xml_reader};
+use super::xml::{Event, Tag};
+use super::{next_event, num_attr, on_off, skip, xml_reader};
 
 /// Run formatting that matters for reading; None where a level of the cascade is silent.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -22,8 +21,8 @@ pub struct RunProps {
 
 impl RunProps {
     /// Takes in one child of a `w:rPr`.
-    pub fn apply(&mut self, e: &BytesStart) {
-        match local(e.name().as_ref()) {
+    pub fn apply(&mut self, e: &Tag) {
+        match e.local() {
             b"b" => self.bold = Some(on_off(e)),
             b"sz" => self.size = num_attr(e, b"val").or(self.size),
             b"vanish" => self.vanish = Some(on_off(e)),
@@ -53,12 +52,12 @@ pub struct ParaProps {
 
 impl ParaProps {
     /// Takes in one element inside a `w:pPr`.
-    pub fn apply(&mut self, e: &BytesStart) {
-        match local(e.name().as_ref()) {
-            b"pStyle" => self.style = attr(e, b"val"),
+    pub fn apply(&mut self, e: &Tag) {
+        match e.local() {
+            b"pStyle" => self.style = e.attr(b"val").map(Cow::into_owned),
             // Level 9 is "body text".
             b"outlineLvl" => self.outline = num_attr(e, b"val").filter(|&l| l < 9).map(|l| l as u8),
-            b"jc" => self.align = attr(e, b"val").map(|v| align(&v)),
+            b"jc" => self.align = e.attr(b"val").map(|v| align(&v)),
             b"numId" => self.num_id = num_attr(e, b"val"),
             b"ilvl" => self.ilvl = num_attr(e, b"val").map(|l| l.min(8) as u8),
             _ => {}
@@ -77,7 +76,9 @@ fn align(jc: &str) -> Align {
 
 #[derive(Debug, Default, Clone)]
 struct Style {
-    name: String,
+    /// What the style's name says: `heading N` (as an outline level), `Title`.
+    heading: Option<u8>,
+    title: bool,
     based_on: Option<String>,
     para: ParaProps,
     run: RunProps,
@@ -113,18 +114,18 @@ impl Styles {
         let mut in_defaults = false;
         loop {
             match next_event(&mut reader, part)? {
-                Event::Start(e) if local(e.name().as_ref()).ends_with(b"Change") => skip(&mut reader, &e, part)?,
+                Event::Start(e) if e.local().ends_with(b"Change") => skip(&mut reader, part)?,
                 // Table styles are most of a Word styles.xml and say nothing about paragraphs;
                 // latent styles are only defaults for Word's style gallery.
-                Event::Start(e) if is_skipped(&e) => skip(&mut reader, &e, part)?,
+                Event::Start(e) if is_skipped(&e) => skip(&mut reader, part)?,
                 // An empty style element says nothing.
-                Event::Empty(e) if local(e.name().as_ref()) == b"style" => {}
-                Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
+                Event::Empty(e) if e.local() == b"style" => {}
+                Event::Start(e) | Event::Empty(e) => match e.local() {
                     b"docDefaults" => in_defaults = true,
                     b"style" => {
-                        let id = attr(&e, b"styleId").unwrap_or_default();
-                        let is_para = attr(&e, b"type").is_none_or(|t| t == "paragraph");
-                        if is_para && attr(&e, b"default").is_some_and(|d| d == "1" || d == "true") {
+                        let id = e.attr(b"styleId").unwrap_or_default().into_owned();
+                        let is_para = e.attr(b"type").is_none_or(|t| t == "paragraph");
+                        if is_para && e.attr(b"default").is_some_and(|d| d == "1" || d == "true") {
                             styles.default_paragraph = Some(id.clone());
                         }
                         current = Some((id, Style::default()));
@@ -135,7 +136,7 @@ impl Styles {
                         _ => {}
                     },
                 },
-                Event::End(e) => match local(e.name().as_ref()) {
+                Event::End(e) => match e.local() {
                     b"docDefaults" => in_defaults = false,
                     b"style" => {
                         if let Some((id, style)) = current.take() {
@@ -169,8 +170,8 @@ impl Styles {
         let mut ilvl = None;
         for style in self.chain(id) {
             let p = &style.para;
-            out.outline = out.outline.or(p.outline).or_else(|| heading_number(&style.name));
-            out.title |= is_title(&style.name);
+            out.outline = out.outline.or(p.outline).or(style.heading);
+            out.title |= style.title;
             out.align = out.align.or(p.align);
             num_id = num_id.or(p.num_id);
             ilvl = ilvl.or(p.ilvl);
@@ -188,10 +189,14 @@ impl Styles {
 }
 
 impl Style {
-    fn apply(&mut self, e: &BytesStart) {
-        match local(e.name().as_ref()) {
-            b"name" => self.name = attr(e, b"val").unwrap_or_default(),
-            b"basedOn" => self.based_on = attr(e, b"val"),
+    fn apply(&mut self, e: &Tag) {
+        match e.local() {
+            b"name" => {
+                let name = e.attr(b"val").unwrap_or_default();
+                self.heading = heading_number(&name);
+                self.title = is_title(&name);
+            }
+            b"basedOn" => self.based_on = e.attr(b"val").map(Cow::into_owned),
             _ => {
                 self.para.apply(e);
                 self.run.apply(e);
@@ -204,25 +209,38 @@ impl Style {
 /// files they are nine tenths of the part and say nothing about paragraphs. Parts that spell
 /// the elements otherwise are left whole; the parser skips those elements too.
 fn without_unused_styles(xml: &[u8]) -> Cow<'_, [u8]> {
+    const LATENT: &[u8] = b"<w:latentStyles";
+    let style = memmem::Finder::new(b"<w:style ");
+    let style_end = memmem::Finder::new(b"</w:style>");
+    let mut latent = memmem::find(xml, LATENT);
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
     let mut at = 0;
-    while let Some(i) = memmem::find(&xml[at..], b"<w:").map(|i| at + i) {
-        let rest = &xml[i..];
-        let tag_end = memchr::memchr(b'>', rest).map_or(rest.len(), |e| e + 1);
-        let tag = &rest[..tag_end];
-        let close: &[u8] = if tag.starts_with(b"<w:latentStyles") {
-            b"</w:latentStyles>"
-        } else if tag.starts_with(b"<w:style ")
-            && (memmem::find(tag, br#"w:type="table""#).is_some()
-                || memmem::find(tag, br#"w:type="numbering""#).is_some())
-        {
-            b"</w:style>"
-        } else {
-            at = i + 3;
-            continue;
+    loop {
+        if latent.is_some_and(|l| l < at) {
+            latent = memmem::find(&xml[at..], LATENT).map(|i| at + i);
+        }
+        let next_style = style.find(&xml[at..]).map(|i| at + i);
+        let ends = |at: usize, close: &[u8], found: Option<usize>| (at, found.map(|e| at + e + close.len()));
+        let (i, end) = match (next_style, latent) {
+            (_, Some(l)) if next_style.is_none_or(|s| l < s) => {
+                let close = b"</w:latentStyles>";
+                ends(l, close, memmem::find(&xml[l..], close))
+            }
+            (Some(s), _) => {
+                let rest = &xml[s..];
+                let tag = &rest[..memchr::memchr(b'>', rest).map_or(rest.len(), |e| e + 1)];
+                let has = |attr: &[u8]| tag.windows(attr.len()).any(|w| w == attr);
+                let unused = has(br#"w:type="table""#) || has(br#"w:type="numbering""#);
+                if !unused {
+                    at = s + 1;
+                    continue;
+                }
+                ends(s, style_end.needle(), style_end.find(&xml[s..]))
+            }
+            _ => break,
         };
-        let Some(end) = memmem::find(rest, close).map(|e| i + e + close.len()) else { break };
+        let Some(end) = end else { break };
         let buf = out.get_or_insert_with(|| Vec::with_capacity(xml.len() / 4));
         buf.extend_from_slice(&xml[copied..i]);
         copied = end;
@@ -237,10 +255,10 @@ fn without_unused_styles(xml: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-fn is_skipped(e: &BytesStart) -> bool {
-    match local(e.name().as_ref()) {
+fn is_skipped(e: &Tag) -> bool {
+    match e.local() {
         b"latentStyles" => true,
-        b"style" => attr(e, b"type").is_some_and(|t| t == "table" || t == "numbering"),
+        b"style" => e.attr(b"type").is_some_and(|t| t == "table" || t == "numbering"),
         _ => false,
     }
 }
@@ -294,7 +312,7 @@ impl Numbering {
         let mut override_level: Option<u8> = None;
         loop {
             match next_event(&mut reader, part)? {
-                Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
+                Event::Start(e) | Event::Empty(e) => match e.local() {
                     b"abstractNum" => abstract_id = num_attr(&e, b"abstractNumId"),
                     b"lvl" if num.is_none() => {
                         let ilvl = num_attr(&e, b"ilvl").unwrap_or(0);
@@ -312,17 +330,17 @@ impl Numbering {
                     }
                     b"numFmt" => {
                         if let Some((_, l)) = &mut level {
-                            l.format = attr(&e, b"val").unwrap_or_default();
+                            l.format = e.attr(b"val").unwrap_or_default().into_owned();
                         }
                     }
                     b"lvlText" => {
                         if let Some((_, l)) = &mut level {
-                            l.text = attr(&e, b"val").unwrap_or_default();
+                            l.text = e.attr(b"val").unwrap_or_default().into_owned();
                         }
                     }
                     b"suff" => {
                         if let Some((_, l)) = &mut level {
-                            l.suffix = attr(&e, b"val").unwrap_or_default();
+                            l.suffix = e.attr(b"val").unwrap_or_default().into_owned();
                         }
                     }
                     b"isLgl" => {
@@ -344,7 +362,7 @@ impl Numbering {
                     }
                     _ => {}
                 },
-                Event::End(e) => match local(e.name().as_ref()) {
+                Event::End(e) => match e.local() {
                     b"lvl" => {
                         if let (Some(id), Some((ilvl, l))) = (abstract_id, level.take()) {
                             let levels = out.abstracts.entry(id).or_default();

@@ -65,7 +65,7 @@ pub fn build(rows: Vec<Row>, stats: &mut Stats) -> Result<Vec<Raw>, Error> {
     let header_rows = rows.iter().take_while(|r| r.header).count() as u32;
     let mut placed = place(rows, stats)?;
     merge_down(&mut placed);
-    let rows = html_rows(&placed);
+    let rows = html_rows(&mut placed);
     Ok(vec![Raw::Table(Table { name: String::new(), header_rows, rows })])
 }
 
@@ -129,15 +129,15 @@ fn merge_down(rows: &mut [Vec<Placed>]) {
 /// Emits the rows in the HTML model. Where the HTML rule (each cell takes the first free
 /// column) would put a cell left of its grid column — after `gridBefore`, or beside a merge
 /// that was not continued — an empty filler cell keeps it in place.
-fn html_rows(rows: &[Vec<Placed>]) -> Vec<Vec<Cell>> {
+fn html_rows(rows: &mut [Vec<Placed>]) -> Vec<Vec<Cell>> {
     // Per grid column: the first row no longer covered by a rowspan from above.
     let mut covered_until: Vec<usize> = Vec::new();
     let is_covered = |cov: &Vec<usize>, c: usize, r: usize| cov.get(c).is_some_and(|&until| until > r);
     let mut out = Vec::with_capacity(rows.len());
-    for (r, row) in rows.iter().enumerate() {
-        let mut cells = Vec::new();
+    for (r, row) in rows.iter_mut().enumerate() {
+        let mut cells = Vec::with_capacity(row.len());
         let mut at = 0usize;
-        for p in row.iter().filter(|p| p.kept) {
+        for p in row.iter_mut().filter(|p| p.kept) {
             loop {
                 while is_covered(&covered_until, at, r) {
                     at += 1;
@@ -152,7 +152,7 @@ fn html_rows(rows: &[Vec<Placed>]) -> Vec<Vec<Cell>> {
                 cells.push(Cell::span("", 1, (end - at) as u32));
                 at = end;
             }
-            cells.push(Cell::span(p.text.clone(), p.rowspan, p.span as u32));
+            cells.push(Cell::span(std::mem::take(&mut p.text), p.rowspan, p.span as u32));
             if covered_until.len() < at + p.span {
                 covered_until.resize(at + p.span, 0);
             }
@@ -172,6 +172,8 @@ fn cell_text(content: Vec<Raw>, stats: &mut Stats) -> String {
     let mut text = String::new();
     for block in content {
         match block {
+            // The usual cell of one paragraph keeps its text as it is.
+            Raw::Para(p) if text.is_empty() => text = p.text,
             Raw::Para(p) => append_line(&mut text, &p.text),
             Raw::Table(t) => {
                 stats.flattened_tables += 1;

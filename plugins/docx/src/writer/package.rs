@@ -1,369 +1,61 @@
-//! Finishing the parts docx-rs renders so that Word reads them as intended.
+//! The OPC package: content types, relationships, the font table, and the ZIP container.
 //!
-//! docx-rs writes the children of property elements (`w:pPr`, `w:rPr`, `w:sectPr`, `w:style`,
-//! `w:settings` …) in its own order, e.g. `w:sz` before `w:rFonts` and the footer references
-//! after `w:pgSz`. The schema fixes these orders and Word drops properties that come out of
-//! sequence (LibreOffice is lenient, so this would go unnoticed), so [`schema_order`] puts
-//! them back in order. It also stores every part uncompressed; [`deflate`] recompresses.
-
-use std::io::{Cursor, Read, Write};
+//! The container is written here rather than through `zip`'s writer: a DOCX needs only local
+//! headers, deflated or stored data and a central directory, and one compressor serves all
+//! parts.
 
 use nianbao_plugin::Error;
-use quick_xml::events::Event;
-use quick_xml::Reader;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-const PPR: &[&str] = &[
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-];
-const RPR: &[&str] = &[
-    "rStyle",
-    "rFonts",
-    "b",
-    "bCs",
-    "i",
-    "iCs",
-    "caps",
-    "smallCaps",
-    "strike",
-    "dstrike",
-    "outline",
-    "shadow",
-    "emboss",
-    "imprint",
-    "noProof",
-    "snapToGrid",
-    "vanish",
-    "webHidden",
-    "color",
-    "spacing",
-    "w",
-    "kern",
-    "position",
-    "sz",
-    "szCs",
-    "highlight",
-    "u",
-    "effect",
-    "bdr",
-    "shd",
-    "fitText",
-    "vertAlign",
-    "rtl",
-    "cs",
-    "em",
-    "lang",
-    "eastAsianLayout",
-    "specVanish",
-    "oMath",
-    "rPrChange",
-];
-const SECTPR: &[&str] = &[
-    "headerReference",
-    "footerReference",
-    "footnotePr",
-    "endnotePr",
-    "type",
-    "pgSz",
-    "pgMar",
-    "paperSrc",
-    "pgBorders",
-    "lnNumType",
-    "pgNumType",
-    "cols",
-    "formProt",
-    "vAlign",
-    "noEndnote",
-    "titlePg",
-    "textDirection",
-    "bidi",
-    "rtlGutter",
-    "docGrid",
-    "printerSettings",
-    "sectPrChange",
-];
-const TBLPR: &[&str] = &[
-    "tblStyle",
-    "tblpPr",
-    "tblOverlap",
-    "bidiVisual",
-    "tblStyleRowBandSize",
-    "tblStyleColBandSize",
-    "tblW",
-    "jc",
-    "tblCellSpacing",
-    "tblInd",
-    "tblBorders",
-    "shd",
-    "tblLayout",
-    "tblCellMar",
-    "tblLook",
-    "tblCaption",
-    "tblDescription",
-    "tblPrChange",
-];
-const TCPR: &[&str] = &[
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-    "headers",
-    "cellIns",
-    "cellDel",
-    "cellMerge",
-    "tcPrChange",
-];
-const STYLE: &[&str] = &[
-    "name",
-    "aliases",
-    "basedOn",
-    "next",
-    "link",
-    "autoRedefine",
-    "hidden",
-    "uiPriority",
-    "semiHidden",
-    "unhideWhenUsed",
-    "qFormat",
-    "locked",
-    "personal",
-    "personalCompose",
-    "personalReply",
-    "rsid",
-    "pPr",
-    "rPr",
-    "tblPr",
-    "trPr",
-    "tcPr",
-    "tblStylePr",
-];
-const SETTINGS: &[&str] = &[
-    "writeProtection",
-    "view",
-    "zoom",
-    "removePersonalInformation",
-    "removeDateAndTime",
-    "doNotDisplayPageBoundaries",
-    "displayBackgroundShape",
-    "printPostScriptOverText",
-    "printFractionalCharacterWidth",
-    "printFormsData",
-    "embedTrueTypeFonts",
-    "embedSystemFonts",
-    "saveSubsetFonts",
-    "saveFormsData",
-    "mirrorMargins",
-    "alignBordersAndEdges",
-    "bordersDoNotSurroundHeader",
-    "bordersDoNotSurroundFooter",
-    "gutterAtTop",
-    "hideSpellingErrors",
-    "hideGrammaticalErrors",
-    "activeWritingStyle",
-    "proofState",
-    "formsDesign",
-    "attachedTemplate",
-    "linkStyles",
-    "stylePaneFormatFilter",
-    "stylePaneSortMethod",
-    "documentType",
-    "mailMerge",
-    "revisionView",
-    "trackRevisions",
-    "doNotTrackMoves",
-    "doNotTrackFormatting",
-    "documentProtection",
-    "autoFormatOverride",
-    "styleLockTheme",
-    "styleLockQFSet",
-    "defaultTabStop",
-    "autoHyphenation",
-    "consecutiveHyphenLimit",
-    "hyphenationZone",
-    "doNotHyphenateCaps",
-    "showEnvelope",
-    "summaryLength",
-    "clickAndTypeStyle",
-    "defaultTableStyle",
-    "evenAndOddHeaders",
-    "bookFoldRevPrinting",
-    "bookFoldPrinting",
-    "bookFoldPrintingSheets",
-    "drawingGridHorizontalSpacing",
-    "drawingGridVerticalSpacing",
-    "displayHorizontalDrawingGridEvery",
-    "displayVerticalDrawingGridEvery",
-    "doNotUseMarginsForDrawingGridOrigin",
-    "drawingGridHorizontalOrigin",
-    "drawingGridVerticalOrigin",
-    "doNotShadeFormData",
-    "noPunctuationKerning",
-    "characterSpacingControl",
-    "printTwoOnOne",
-    "strictFirstAndLastChars",
-    "noLineBreaksAfter",
-    "noLineBreaksBefore",
-    "savePreviewPicture",
-    "doNotValidateAgainstSchema",
-    "saveInvalidXml",
-    "ignoreMixedContent",
-    "alwaysShowPlaceholderText",
-    "doNotDemarcateInvalidXml",
-    "saveXmlDataOnly",
-    "useXSLTWhenSaving",
-    "saveThroughXslt",
-    "showXMLTags",
-    "alwaysMergeEmptyNamespace",
-    "updateFields",
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
-];
 
-/// The schema's child order for an element whose children docx-rs may misorder.
-fn order_of(local: &[u8]) -> Option<&'static [&'static str]> {
-    Some(match local {
-        b"pPr" => PPR,
-        b"rPr" => RPR,
-        b"sectPr" => SECTPR,
-        b"tblPr" => TBLPR,
-        b"tcPr" => TCPR,
-        b"style" => STYLE,
-        b"settings" => SETTINGS,
-        _ => return None,
-    })
-}
+pub const CONTENT_TYPES: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+    r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />"#,
+    r#"<Default Extension="xml" ContentType="application/xml" />"#,
+    r#"<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml" />"#,
+    r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml" />"#,
+    r#"<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml" />"#,
+    r#"<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" />"#,
+    r#"<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml" />"#,
+    r#"<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml" />"#,
+    r#"<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml" />"#,
+    r#"<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />"#,
+    r#"<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />"#,
+    "</Types>"
+);
 
-fn local(name: &[u8]) -> &[u8] {
-    name.iter().rposition(|&b| b == b':').map_or(name, |i| &name[i + 1..])
-}
+pub const PACKAGE_RELS: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml" />"#,
+    r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml" />"#,
+    r#"<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml" />"#,
+    r#"<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml" />"#,
+    "</Relationships>"
+);
 
-fn broken(part: &str, e: impl std::fmt::Display) -> Error {
-    Error(format!("internal error: the {part} part docx-rs rendered is not well-formed XML: {e}"))
-}
+/// The footers' ids are the ones every `w:sectPr` of the document names.
+pub const DOCUMENT_RELS: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml" />"#,
+    r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml" />"#,
+    r#"<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml" />"#,
+    r#"<Relationship Id="rIdFooter1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml" />"#,
+    r#"<Relationship Id="rIdFooter2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml" />"#,
+    "</Relationships>"
+);
 
-/// Rewrites an XML part with the children of property elements in schema order. Elements
-/// the order does not know keep their relative order at the end.
-pub fn schema_order(xml: &[u8], part: &str) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(xml.len());
-    reorder_into(xml, part, &mut out)?;
-    Ok(out)
-}
-
-fn reorder_into(xml: &[u8], part: &str, out: &mut Vec<u8>) -> Result<(), Error> {
-    let mut reader = Reader::from_reader(xml);
-    let mut copied = 0;
-    loop {
-        let event = reader.read_event().map_err(|e| broken(part, e))?;
-        let order = match &event {
-            Event::Start(e) => order_of(local(e.name().as_ref())),
-            Event::Eof => break,
-            _ => None,
-        };
-        let Some(order) = order else { continue };
-        let open_end = reader.buffer_position() as usize;
-        // (rank, start, end, has children of its own)
-        let mut children: Vec<(usize, usize, usize, bool)> = Vec::new();
-        let close_start = loop {
-            let start = reader.buffer_position() as usize;
-            let rank = |name: &[u8]| order.iter().position(|o| o.as_bytes() == local(name)).unwrap_or(order.len());
-            match reader.read_event().map_err(|e| broken(part, e))? {
-                Event::Start(c) => {
-                    let r = rank(c.name().as_ref());
-                    reader.read_to_end(c.name()).map_err(|e| broken(part, e))?;
-                    children.push((r, start, reader.buffer_position() as usize, true));
-                }
-                Event::Empty(c) => {
-                    children.push((rank(c.name().as_ref()), start, reader.buffer_position() as usize, false))
-                }
-                Event::End(_) => break start,
-                Event::Eof => return Err(broken(part, "unexpected end")),
-                // Text between property elements is insignificant whitespace.
-                _ => {}
-            }
-        };
-        children.sort_by_key(|c| c.0);
-        out.extend_from_slice(&xml[copied..open_end]);
-        for &(_, start, end, nested) in &children {
-            if nested {
-                reorder_into(&xml[start..end], part, out)?;
-            } else {
-                out.extend_from_slice(&xml[start..end]);
-            }
-        }
-        copied = close_start;
-    }
-    out.extend_from_slice(&xml[copied..]);
-    Ok(())
-}
+pub const APP: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" "#,
+    r#"xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes" />"#
+);
 
 /// The fonts the document uses, with their GB2312 character set and the names Windows ships
 /// today (仿宋, 楷体) as alternatives, so that Word and WPS substitute sensibly where the
 /// `_GB2312` fonts of older systems are missing.
-pub fn font_table() -> Vec<u8> {
+pub fn font_table() -> String {
     const FONTS: [(&str, &str, &str, &str); 7] = [
         ("Times New Roman", "", "00", "roman"),
         ("宋体", "SimSun", "86", "auto"),
@@ -373,80 +65,167 @@ pub fn font_table() -> Vec<u8> {
         ("方正小标宋简体", "方正小标宋_GBK", "86", "script"),
         ("仿宋", "FangSong", "86", "modern"),
     ];
-    let mut xml = String::from(concat!(
+    let mut xml = String::with_capacity(1536);
+    xml.push_str(concat!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
         r#"<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#
     ));
     for (name, alt, charset, family) in FONTS {
-        xml.push_str(&format!(r#"<w:font w:name="{name}">"#));
-        if !alt.is_empty() {
-            xml.push_str(&format!(r#"<w:altName w:val="{alt}"/>"#));
+        for piece in [r#"<w:font w:name=""#, name, r#"">"#] {
+            xml.push_str(piece);
         }
-        xml.push_str(&format!(
-            r#"<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>"#
-        ));
+        if !alt.is_empty() {
+            for piece in [r#"<w:altName w:val=""#, alt, r#""/>"#] {
+                xml.push_str(piece);
+            }
+        }
+        for piece in [r#"<w:charset w:val=""#, charset, r#""/><w:family w:val=""#, family] {
+            xml.push_str(piece);
+        }
+        xml.push_str(r#""/><w:pitch w:val="variable"/></w:font>"#);
     }
     xml.push_str("</w:fonts>");
-    xml.into_bytes()
+    xml
 }
 
-/// Parts smaller than this stay stored: compressing them saves little and costs a
-/// compressor set-up each.
-const MIN_DEFLATED: usize = 4096;
+/// 1980-01-01, the earliest date ZIP can express: the output depends on the input alone.
+const DOS_DATE: u16 = (1 << 5) | 1;
+/// ZIP 2.0: deflate.
+const VERSION: u16 = 20;
 
-/// Recompresses a stored ZIP package with deflate, entries in the same order.
-pub fn deflate(stored: &[u8]) -> Result<Vec<u8>, Error> {
-    let fail = |e: &dyn std::fmt::Display| Error(format!("cannot compress the DOCX package: {e}"));
-    let mut src = ZipArchive::new(Cursor::new(stored)).map_err(|e| fail(&e))?;
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(stored.len() / 4)));
-    // The fastest level: XML compresses well anyway, and writing stays quick.
-    let deflated =
-        SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(1));
-    let plain = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
-    let mut buf = Vec::new();
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).map_err(|e| fail(&e))?;
-        if entry.is_dir() {
-            continue;
-        }
-        buf.clear();
-        entry.read_to_end(&mut buf).map_err(|e| fail(&e))?;
-        let options = if buf.len() >= MIN_DEFLATED { deflated } else { plain };
-        out.start_file(entry.name(), options).map_err(|e| fail(&e))?;
-        out.write_all(&buf).map_err(|e| fail(&e))?;
+struct Entry {
+    name: &'static str,
+    offset: u32,
+    method: u16,
+    crc: u32,
+    compressed: u32,
+    size: u32,
+}
+
+/// A ZIP archive written into one buffer, part after part.
+pub struct Zip {
+    out: Vec<u8>,
+    entries: Vec<Entry>,
+    /// One compressor for all parts: zlib sets up a few hundred KiB of state per compressor.
+    deflate: flate2::Compress,
+}
+
+fn too_large() -> Error {
+    Error("the document is too large for a DOCX package (over 4 GiB)".into())
+}
+
+impl Zip {
+    pub fn new(capacity: usize) -> Zip {
+        Zip { out: Vec::with_capacity(capacity), entries: Vec::with_capacity(16), deflate: flate2::Compress::new(flate2::Compression::fast(), false) }
     }
-    Ok(out.finish().map_err(|e| fail(&e))?.into_inner())
+
+    /// Adds a part, deflated unless that does not make it smaller.
+    pub fn add(&mut self, name: &'static str, data: &[u8]) -> Result<(), Error> {
+        let size = u32::try_from(data.len()).map_err(|_| too_large())?;
+        let offset = u32::try_from(self.out.len()).map_err(|_| too_large())?;
+        let crc = crc32fast::hash(data);
+        // Sizes and method are filled in once the data is written.
+        self.header(0x0403_4b50, &Entry { name, offset, method: 8, crc, compressed: 0, size });
+        let start = self.out.len();
+        self.deflate(data)?;
+        let mut method: u16 = 8;
+        if self.out.len() - start >= data.len() {
+            self.out.truncate(start);
+            self.out.extend_from_slice(data);
+            method = 0;
+        }
+        let compressed = u32::try_from(self.out.len() - start).map_err(|_| too_large())?;
+        let at = offset as usize;
+        self.out[at + 8..at + 10].copy_from_slice(&method.to_le_bytes());
+        self.out[at + 18..at + 22].copy_from_slice(&compressed.to_le_bytes());
+        self.entries.push(Entry { name, offset, method, crc, compressed, size });
+        Ok(())
+    }
+
+    /// Appends the raw DEFLATE of `data` to the archive.
+    fn deflate(&mut self, data: &[u8]) -> Result<(), Error> {
+        self.deflate.reset();
+        self.out.reserve(data.len() / 4 + 64);
+        loop {
+            let done = self.deflate.total_in() as usize;
+            let status = self
+                .deflate
+                .compress_vec(&data[done..], &mut self.out, flate2::FlushCompress::Finish)
+                .map_err(|e| Error(format!("cannot compress a part: {e}")))?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(());
+            }
+            self.out.reserve(self.out.capacity().max(4096));
+        }
+    }
+
+    /// A local file header (`signature` 0x04034b50) or, with the fields that follow it, a
+    /// central directory header (0x02014b50).
+    fn header(&mut self, signature: u32, e: &Entry) {
+        let central = signature == 0x0201_4b50;
+        let out = &mut self.out;
+        out.extend_from_slice(&signature.to_le_bytes());
+        if central {
+            out.extend_from_slice(&VERSION.to_le_bytes());
+        }
+        for field in [VERSION, 0, e.method, 0, DOS_DATE] {
+            out.extend_from_slice(&field.to_le_bytes());
+        }
+        for field in [e.crc, e.compressed, e.size] {
+            out.extend_from_slice(&field.to_le_bytes());
+        }
+        out.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        if central {
+            // Comment length, disk number, internal and external attributes, then the offset.
+            out.extend_from_slice(&[0; 10]);
+            out.extend_from_slice(&e.offset.to_le_bytes());
+        }
+        out.extend_from_slice(e.name.as_bytes());
+    }
+
+    /// The central directory and its end record.
+    pub fn finish(mut self) -> Result<Vec<u8>, Error> {
+        let directory = u32::try_from(self.out.len()).map_err(|_| too_large())?;
+        let entries = std::mem::take(&mut self.entries);
+        for e in &entries {
+            self.header(0x0201_4b50, e);
+        }
+        let size = u32::try_from(self.out.len()).map_err(|_| too_large())? - directory;
+        let count = entries.len() as u16;
+        let out = &mut self.out;
+        out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        for field in [0, 0, count, count] {
+            out.extend_from_slice(&field.to_le_bytes());
+        }
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&directory.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        Ok(self.out)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ordered(xml: &str) -> String {
-        String::from_utf8(schema_order(xml.as_bytes(), "test").unwrap()).unwrap()
-    }
+    use std::io::{Cursor, Read};
 
     #[test]
-    fn property_children_follow_the_schema() {
-        assert_eq!(
-            ordered(
-                r#"<w:p><w:pPr><w:rPr><w:sz w:val="21" /><w:rFonts w:eastAsia="黑体" /></w:rPr><w:pStyle w:val="T" /><w:jc w:val="center" /><w:ind w:firstLine="0" /></w:pPr><w:r><w:t>a</w:t></w:r></w:p>"#
-            ),
-            r#"<w:p><w:pPr><w:pStyle w:val="T" /><w:ind w:firstLine="0" /><w:jc w:val="center" /><w:rPr><w:rFonts w:eastAsia="黑体" /><w:sz w:val="21" /></w:rPr></w:pPr><w:r><w:t>a</w:t></w:r></w:p>"#
-        );
-        assert_eq!(
-            ordered(
-                r#"<w:sectPr><w:pgSz w:w="1" /><w:cols /><w:footerReference r:id="a" /><w:footerReference r:id="b" /></w:sectPr>"#
-            ),
-            r#"<w:sectPr><w:footerReference r:id="a" /><w:footerReference r:id="b" /><w:pgSz w:w="1" /><w:cols /></w:sectPr>"#
-        );
-    }
-
-    #[test]
-    fn unknown_children_keep_their_order_at_the_end() {
-        assert_eq!(
-            ordered(r#"<w:tcPr><w:x1 /><w:vAlign w:val="center" /><w:x2 /><w:tcW w:w="5" /></w:tcPr>"#),
-            r#"<w:tcPr><w:tcW w:w="5" /><w:vAlign w:val="center" /><w:x1 /><w:x2 /></w:tcPr>"#
-        );
+    fn the_archive_reads_back_with_zip() {
+        let big = "<w:p>重复的段落</w:p>".repeat(500);
+        let mut zip = Zip::new(0);
+        zip.add("a.xml", b"<a/>").unwrap();
+        zip.add("word/big.xml", big.as_bytes()).unwrap();
+        zip.add("empty", b"").unwrap();
+        let bytes = zip.finish().unwrap();
+        assert!(bytes.len() < big.len() / 10, "{} bytes", bytes.len());
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let names: Vec<&str> = archive.file_names().collect();
+        assert_eq!(names, ["a.xml", "word/big.xml", "empty"]);
+        for (name, expected) in [("a.xml", "<a/>"), ("word/big.xml", big.as_str()), ("empty", "")] {
+            let mut s = String::new();
+            archive.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            assert_eq!(s, expected, "{name}");
+        }
     }
 }

@@ -4,6 +4,8 @@
 
 use nianbao_plugin::Prop;
 
+use super::{escape_into, push_number};
+
 /// Document keys stored as core properties, with their element. `date` is handled apart.
 const CORE: [(&str, &str); 7] = [
     ("title", "dc:title"),
@@ -19,7 +21,8 @@ const CORE: [(&str, &str); 7] = [
 const CUSTOM_FMTID: &str = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}";
 
 pub fn core(meta: &[Prop]) -> String {
-    let mut xml = String::from(concat!(
+    let mut xml = String::with_capacity(1024);
+    xml.push_str(concat!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
         r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
         r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
@@ -28,25 +31,39 @@ pub fn core(meta: &[Prop]) -> String {
     let value = |key: &str| meta.iter().find(|p| p.key == key).map(|p| p.value.as_str());
     for (key, element) in CORE {
         if let Some(v) = value(key) {
-            xml.push_str(&format!("<{element}>{}</{element}>", escape(v)));
+            element_into(&mut xml, element, v);
         }
     }
     if let Some(author) = value("author") {
-        xml.push_str(&format!("<cp:lastModifiedBy>{}</cp:lastModifiedBy>", escape(author)));
+        element_into(&mut xml, "cp:lastModifiedBy", author);
     }
     if let Some(date) = value("date").filter(|d| is_iso_date(d)) {
         for element in ["dcterms:created", "dcterms:modified"] {
-            xml.push_str(&format!(r#"<{element} xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</{element}>"#));
+            for piece in ["<", element, r#" xsi:type="dcterms:W3CDTF">"#, date, "T00:00:00Z</", element, ">"] {
+                xml.push_str(piece);
+            }
         }
     }
     xml.push_str("<cp:revision>1</cp:revision></cp:coreProperties>");
     xml
 }
 
+/// `<element>text</element>`, the text escaped.
+fn element_into(xml: &mut String, element: &str, text: &str) {
+    for piece in ["<", element, ">"] {
+        xml.push_str(piece);
+    }
+    escape_into(xml, text);
+    for piece in ["</", element, ">"] {
+        xml.push_str(piece);
+    }
+}
+
 /// Custom properties: every key without a core property, and a `date` that is not an ISO date
 /// (dcterms:created only takes a timestamp). The first value of a repeated key wins.
 pub fn custom(meta: &[Prop]) -> String {
-    let mut xml = String::from(concat!(
+    let mut xml = String::with_capacity(1024);
+    xml.push_str(concat!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
         r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" "#,
         r#"xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#,
@@ -60,11 +77,15 @@ pub fn custom(meta: &[Prop]) -> String {
         written.push(&p.key);
         // pid 0 and 1 are reserved.
         let pid = written.len() + 1;
-        xml.push_str(&format!(
-            r#"<property fmtid="{CUSTOM_FMTID}" pid="{pid}" name="{}"><vt:lpwstr>{}</vt:lpwstr></property>"#,
-            escape(&p.key),
-            escape(&p.value)
-        ));
+        xml.push_str(r#"<property fmtid=""#);
+        xml.push_str(CUSTOM_FMTID);
+        xml.push_str(r#"" pid=""#);
+        push_number(&mut xml, pid);
+        xml.push_str(r#"" name=""#);
+        escape_into(&mut xml, &p.key);
+        xml.push_str(r#""><vt:lpwstr>"#);
+        escape_into(&mut xml, &p.value);
+        xml.push_str("</vt:lpwstr></property>");
     }
     xml.push_str("</Properties>");
     xml
@@ -73,21 +94,6 @@ pub fn custom(meta: &[Prop]) -> String {
 fn is_iso_date(d: &str) -> bool {
     let b = d.as_bytes();
     b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
-}
-
-/// Escapes text for XML content and attributes, dropping characters XML cannot carry.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in super::xml_safe(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,17 +1,13 @@
 //! Tables: column widths and a font size that fit the page, merged cells as `gridSpan` and
 //! `vMerge`, all borders, vertically centred cells, header rows repeated on every page.
 
-use docx_rs::{
-    AlignmentType, HeightRule, Paragraph, Run, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders,
-    TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
-};
 use nianbao_plugin::document::{Grid, Slot};
 use nianbao_plugin::Table;
 
-use super::{xml_safe, MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT, PAGE_WIDTH};
+use super::{push_number, MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT, PAGE_WIDTH};
 
-const PORTRAIT_WIDTH: usize = PAGE_WIDTH as usize - (MARGIN_LEFT + MARGIN_RIGHT) as usize;
-const LANDSCAPE_WIDTH: usize = PAGE_HEIGHT as usize - (MARGIN_LEFT + MARGIN_RIGHT) as usize;
+const PORTRAIT_WIDTH: usize = PAGE_WIDTH - (MARGIN_LEFT + MARGIN_RIGHT);
+const LANDSCAPE_WIDTH: usize = PAGE_HEIGHT - (MARGIN_LEFT + MARGIN_RIGHT);
 /// Left and right cell padding, twips (1 mm).
 const CELL_PADDING: usize = 57;
 /// Room for borders and rounding beside the text of a cell.
@@ -23,45 +19,78 @@ const MIN_CHARS: usize = 2;
 /// Half-point font size → twips per half-width unit (a Latin digit; a Chinese character is two).
 const TWIPS_PER_UNIT_PER_SIZE: usize = 5;
 
-/// How a table is set: grid column widths in twips, font size in half-points, orientation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layout {
+/// The paragraph style of table text in one of [`SIZES`]: its id, its name and the size as
+/// written.
+pub fn style(size: usize) -> (&'static str, &'static str, &'static str) {
+    match size {
+        21 => ("TableText21", "Table Text 10.5", "21"),
+        18 => ("TableText18", "Table Text 9", "18"),
+        _ => ("TableText15", "Table Text 7.5", "15"),
+    }
+}
+
+/// How a table is set: grid column widths in twips, font size in half-points, orientation;
+/// and the resolved grid and measured cells it was computed from, for writing it.
+#[derive(Debug)]
+pub struct Layout<'t> {
     pub widths: Vec<usize>,
     pub size: usize,
     pub landscape: bool,
+    table: &'t Table,
+    grid: Grid,
+    cells: Vec<Sized>,
+    /// The width of each line of each cell, in half-width units; `Sized::lines` indexes it.
+    units: Vec<usize>,
 }
 
 /// Chooses the largest font size that lets every column keep its narrowest readable width on
 /// a portrait page, then on a landscape one, and shares out the width. None for a table
 /// without cells.
-pub fn lay_out(t: &Table) -> Option<Layout> {
+pub fn lay_out(t: &Table) -> Option<Layout<'_>> {
     let grid = t.grid();
     if grid.width == 0 {
         return None;
     }
-    let cells = cells(t, &grid);
+    let (cells, units) = measure(t, &grid);
     let attempts = SIZES.iter().map(|&s| (false, s)).chain(SIZES.iter().map(|&s| (true, s)));
+    let mut chosen = None;
     for (landscape, size) in attempts {
         let available = if landscape { LANDSCAPE_WIDTH } else { PORTRAIT_WIDTH };
         let min = min_widths(&cells, grid.width, size);
         if min.iter().sum::<usize>() <= available {
-            return Some(Layout { widths: distribute(&cells, min, size, available), size, landscape });
+            chosen = Some((distribute(&cells, &units, min, size, available), size, landscape));
+            break;
         }
     }
     // Wider than a landscape page even in 六号: every column gets its share.
-    let size = SIZES[SIZES.len() - 1];
-    let min = min_widths(&cells, grid.width, size);
-    Some(Layout { widths: fill(min, LANDSCAPE_WIDTH), size, landscape: true })
+    let (widths, size, landscape) = chosen.unwrap_or_else(|| {
+        let size = SIZES[SIZES.len() - 1];
+        (fill(min_widths(&cells, grid.width, size), LANDSCAPE_WIDTH), size, true)
+    });
+    Some(Layout { widths, size, landscape, table: t, grid, cells, units })
 }
 
-/// Width of text in half-width units: Chinese characters and full-width forms count two.
-fn units(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) < 0x2000 { 1 } else { 2 }).sum()
-}
-
-/// The longest run of characters a line cannot break inside: a number or a Latin word.
-fn longest_token(s: &str) -> usize {
-    s.split(|c: char| c.is_whitespace() || (c as u32) >= 0x2000).map(units).max().unwrap_or(0)
+/// Appends the width of each line of `text` to `lines`, in half-width units (Chinese
+/// characters and full-width forms count two), and returns the longest run of characters a
+/// line cannot break inside: a number or a Latin word.
+fn measure_text(text: &str, lines: &mut Vec<usize>) -> usize {
+    let (mut line, mut token, mut longest) = (0, 0, 0);
+    for c in text.chars() {
+        if c == '\n' {
+            lines.push(line);
+            line = 0;
+        } else {
+            line += if (c as u32) < 0x2000 { 1 } else { 2 };
+        }
+        if c.is_whitespace() || (c as u32) >= 0x2000 {
+            longest = longest.max(token);
+            token = 0;
+        } else {
+            token += 1;
+        }
+    }
+    lines.push(line);
+    longest.max(token)
 }
 
 /// Twips a text of `units` half-width units takes in a cell, padding included.
@@ -69,33 +98,37 @@ fn twips(units: usize, size: usize) -> usize {
     units * size * TWIPS_PER_UNIT_PER_SIZE + 2 * CELL_PADDING + CELL_SLACK
 }
 
-/// A cell as the layout sees it: where it sits, how far it spans, the width of each of its
-/// lines and of its longest unbreakable token, in half-width units.
+/// A cell as the layout sees it: where it sits, how far it spans, where the widths of its
+/// lines are, and the width of its longest unbreakable token, in half-width units.
+#[derive(Debug)]
 struct Sized {
     row: usize,
     col: usize,
     cols: usize,
     rows: usize,
-    lines: Vec<usize>,
+    lines: std::ops::Range<usize>,
     token: usize,
 }
 
-fn cells(t: &Table, grid: &Grid) -> Vec<Sized> {
-    let mut out = Vec::new();
+/// The cells in reading order (row by row, left to right, where each starts), the widths of
+/// all their lines in one list.
+fn measure(t: &Table, grid: &Grid) -> (Vec<Sized>, Vec<usize>) {
+    let mut cells = Vec::with_capacity(t.rows.iter().map(Vec::len).sum());
+    let mut units_of_lines = Vec::with_capacity(cells.capacity());
     for (r, line) in grid.slots.iter().enumerate() {
         let mut c = 0;
         while c < grid.width {
             let n = run_length(line, c);
             if let Some(slot) = line[c].filter(|s| s.row == r) {
                 let rows = grid.slots[r..].iter().take_while(|l| same_cell(l[c], slot)).count();
-                let text = &t.cell(slot).text;
-                let lines = text.split('\n').map(units).collect();
-                out.push(Sized { row: r, col: c, cols: n, rows, lines, token: longest_token(text) });
+                let start = units_of_lines.len();
+                let token = measure_text(&t.cell(slot).text, &mut units_of_lines);
+                cells.push(Sized { row: r, col: c, cols: n, rows, lines: start..units_of_lines.len(), token });
             }
             c += n;
         }
     }
-    out
+    (cells, units_of_lines)
 }
 
 /// How many positions from `c` on belong to the same cell (or are all holes).
@@ -136,47 +169,97 @@ const MAX_SEARCHED_CELLS: usize = 4000;
 /// widening that shortens the table most per character wins (where no single column shortens
 /// it, the one that most lessens the lines inside cells). What no column needs then goes to
 /// all columns alike, so that the table fills the measure.
-fn distribute(cells: &[Sized], mut widths: Vec<usize>, size: usize, available: usize) -> Vec<usize> {
+fn distribute(cells: &[Sized], units: &[usize], mut widths: Vec<usize>, size: usize, available: usize) -> Vec<usize> {
+    if cells.len() > MAX_SEARCHED_CELLS {
+        return fill(widths, available);
+    }
     let step = 2 * size * TWIPS_PER_UNIT_PER_SIZE;
     let mut left = available.saturating_sub(widths.iter().sum());
-    if cells.len() <= MAX_SEARCHED_CELLS {
-        let mut scratch = Vec::new();
-        let mut cost = lines_cost(cells, &widths, size, &mut scratch);
-        loop {
-            let mut best: Option<(usize, usize, usize)> = None;
-            for col in 0..widths.len() {
-                let Some(k) = steps_to_fewer_lines(cells, &widths, col, size, step).filter(|&k| k * step <= left)
-                else {
-                    continue;
-                };
-                widths[col] += k * step;
-                let c = lines_cost(cells, &widths, size, &mut scratch);
-                widths[col] -= k * step;
-                if c < cost && best.is_none_or(|(_, bk, bc)| (cost - c) * bk > (cost - bc) * k) {
-                    best = Some((col, k, c));
-                }
-            }
-            let Some((col, k, c)) = best else { break };
+    let covering = Lists::new(widths.len(), cells, |c| c.col..c.col + c.cols);
+    let lines = cells.iter().map(|c| cell_lines(c, units, width_of(c, &widths), size)).collect();
+    let mut cost = Cost::new(cells, lines);
+    let mut current = cost.current();
+    // Per cell, how many steps wider it must get to lose a line, None where no line wraps:
+    // like its lines, this changes only when the cell does, and only a cell that wraps can.
+    let mut steps: Vec<Option<usize>> =
+        cells.iter().map(|c| steps_to_fewer_lines(c, units, width_of(c, &widths), size, step)).collect();
+    let mut wrapping = Vec::new();
+    loop {
+        let mut best: Option<(usize, usize, usize)> = None;
+        for col in 0..widths.len() {
+            wrapping.clear();
+            wrapping.extend(covering.of(col).iter().filter(|&&i| steps[i].is_some()));
+            let Some(k) = wrapping.iter().filter_map(|&i| steps[i]).min().filter(|&k| k * step <= left) else {
+                continue;
+            };
             widths[col] += k * step;
-            left -= k * step;
-            cost = c;
+            let c = cost.trial(&wrapping, |c| cell_lines(c, units, width_of(c, &widths), size));
+            widths[col] -= k * step;
+            if c < current && best.is_none_or(|(_, bk, bc)| (current - c) * bk > (current - bc) * k) {
+                best = Some((col, k, c));
+            }
+        }
+        let Some((col, k, c)) = best else { break };
+        widths[col] += k * step;
+        left -= k * step;
+        current = c;
+        wrapping.clear();
+        wrapping.extend(covering.of(col).iter().filter(|&&i| steps[i].is_some()));
+        cost.apply(&wrapping, |c| cell_lines(c, units, width_of(c, &widths), size));
+        for &i in &wrapping {
+            steps[i] = steps_to_fewer_lines(&cells[i], units, width_of(&cells[i], &widths), size, step);
         }
     }
     fill(widths, available)
 }
 
-/// How many steps wider column `col` must get for some cell over it to lose a line.
-fn steps_to_fewer_lines(cells: &[Sized], widths: &[usize], col: usize, size: usize, step: usize) -> Option<usize> {
+/// Cells listed under keys (grid columns, rows): one list, cut per key.
+struct Lists {
+    cells: Vec<usize>,
+    starts: Vec<usize>,
+}
+
+impl Lists {
+    /// `keys` gives the keys each cell is listed under; lists keep the cells' order.
+    fn new(n: usize, cells: &[Sized], keys: impl Fn(&Sized) -> std::ops::Range<usize>) -> Lists {
+        let mut starts = vec![0; n + 1];
+        for c in cells {
+            for key in keys(c) {
+                starts[key + 1] += 1;
+            }
+        }
+        for i in 1..=n {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut list = vec![0; starts[n]];
+        for (i, c) in cells.iter().enumerate() {
+            for key in keys(c) {
+                list[next[key]] = i;
+                next[key] += 1;
+            }
+        }
+        Lists { cells: list, starts }
+    }
+
+    fn of(&self, key: usize) -> &[usize] {
+        &self.cells[self.starts[key]..self.starts[key + 1]]
+    }
+}
+
+fn width_of(c: &Sized, widths: &[usize]) -> usize {
+    widths[c.col..c.col + c.cols].iter().sum()
+}
+
+/// How many steps wider a cell of `width` must get for one of its lines to wrap once less.
+fn steps_to_fewer_lines(c: &Sized, units: &[usize], width: usize, size: usize, step: usize) -> Option<usize> {
     let per_unit = size * TWIPS_PER_UNIT_PER_SIZE;
-    cells
+    let room = room(width);
+    units[c.lines.clone()]
         .iter()
-        .filter(|c| c.col <= col && col < c.col + c.cols)
-        .flat_map(|c| {
-            let room = room(widths[c.col..c.col + c.cols].iter().sum());
-            c.lines.iter().filter_map(move |&u| {
-                let n = (u * per_unit).div_ceil(room);
-                (n > 1).then(|| (u * per_unit).div_ceil(n - 1).saturating_sub(room).div_ceil(step).max(1))
-            })
+        .filter_map(|&u| {
+            let n = (u * per_unit).div_ceil(room);
+            (n > 1).then(|| (u * per_unit).div_ceil(n - 1).saturating_sub(room).div_ceil(step).max(1))
         })
         .min()
 }
@@ -204,139 +287,227 @@ fn fill(mut widths: Vec<usize>, available: usize) -> Vec<usize> {
 }
 
 /// Printed lines of a cell at a width.
-fn cell_lines(c: &Sized, width: usize, size: usize) -> usize {
+fn cell_lines(c: &Sized, units: &[usize], width: usize, size: usize) -> usize {
     let room = room(width);
-    c.lines.iter().map(|&u| (u * size * TWIPS_PER_UNIT_PER_SIZE).div_ceil(room).max(1)).sum()
+    units[c.lines.clone()].iter().map(|&u| (u * size * TWIPS_PER_UNIT_PER_SIZE).div_ceil(room).max(1)).sum()
 }
 
-/// What a set of widths costs: the table's height in lines (each row as high as its tallest
-/// cell, rows under a merged cell together at least as high as it) first, then the lines
-/// inside all cells. `height` is scratch space.
-fn lines_cost(cells: &[Sized], widths: &[usize], size: usize, height: &mut Vec<usize>) -> usize {
-    let rows = cells.iter().map(|c| c.row + c.rows).max().unwrap_or(0);
-    height.clear();
-    height.resize(rows, 1);
-    let mut all_lines = 0;
-    let width_of = |c: &Sized| widths[c.col..c.col + c.cols].iter().sum::<usize>();
-    for c in cells.iter().filter(|c| c.rows == 1) {
-        let n = cell_lines(c, width_of(c), size);
-        all_lines += n;
-        height[c.row] = height[c.row].max(n);
+/// What a set of widths costs, from the printed lines of each cell: the table's height in lines
+/// (each row as high as its tallest cell, rows under a merged cell together at least as high
+/// as it) first, then the lines inside all cells. A trial changes the lines of the cells over
+/// one column only, so each row keeps its tallest one-row cell and, per cell, the tallest of
+/// the others beside it: a trial then costs a pass over rows and merged cells, not all cells.
+struct Cost<'c> {
+    cells: &'c [Sized],
+    /// Printed lines per cell at the current widths (`lines`) and in the trial under way.
+    lines: Vec<usize>,
+    trial: Vec<usize>,
+    all_lines: usize,
+    /// One-row cells per row; cells over several rows, laid over the rows' heights in order.
+    in_row: Lists,
+    merged: Vec<usize>,
+    /// Per row, its tallest one-row cell; per one-row cell, the tallest other in its row (a
+    /// row is at least one line high).
+    tallest: Vec<usize>,
+    others: Vec<usize>,
+    height: Vec<usize>,
+    weight: usize,
+}
+
+impl<'c> Cost<'c> {
+    fn new(cells: &'c [Sized], lines: Vec<usize>) -> Cost<'c> {
+        let rows = cells.iter().map(|c| c.row + c.rows).max().unwrap_or(0);
+        let mut cost = Cost {
+            cells,
+            trial: lines.clone(),
+            all_lines: lines.iter().sum(),
+            lines,
+            in_row: Lists::new(rows, cells, |c| if c.rows == 1 { c.row..c.row + 1 } else { 0..0 }),
+            merged: (0..cells.len()).filter(|&i| cells[i].rows > 1).collect(),
+            tallest: vec![1; rows],
+            others: vec![1; cells.len()],
+            height: vec![1; rows],
+            weight: cells.len() * 1000 + 1,
+        };
+        for r in 0..rows {
+            cost.refresh_row(r);
+        }
+        cost
     }
-    for c in cells.iter().filter(|c| c.rows > 1) {
-        let need = cell_lines(c, width_of(c), size);
-        all_lines += need;
-        let have: usize = height[c.row..c.row + c.rows].iter().sum();
-        if need > have {
-            height[c.row + c.rows - 1] += need - have;
+
+    fn refresh_row(&mut self, r: usize) {
+        let (mut top, mut second) = (1, 1);
+        for &i in self.in_row.of(r) {
+            let n = self.lines[i];
+            if n > top {
+                second = top;
+                top = n;
+            } else if n > second {
+                second = n;
+            }
+        }
+        self.tallest[r] = top;
+        for &i in self.in_row.of(r) {
+            self.others[i] = if self.lines[i] == top { second } else { top };
         }
     }
-    height.iter().sum::<usize>() * (cells.len() * 1000 + 1) + all_lines
-}
 
-/// The table as WordprocessingML.
-pub fn build(t: &Table, layout: &Layout) -> docx_rs::Table {
-    let grid = t.grid();
-    let mut rows = Vec::with_capacity(grid.slots.len());
-    for (r, line) in grid.slots.iter().enumerate() {
-        let mut cells = Vec::new();
-        let mut c = 0;
-        while c < grid.width {
-            let n = run_length(line, c);
-            let width: usize = layout.widths[c..c + n].iter().sum();
-            let header = (r as u32) < t.header_rows;
-            let cell = match line[c] {
-                None => text_cell("", width, layout.size, header),
-                Some(slot) if slot.row == r => {
-                    let cell = text_cell(&t.cell(slot).text, width, layout.size, header);
-                    let continued = grid.slots.get(r + 1).is_some_and(|below| same_cell(below[c], slot));
-                    if continued {
-                        cell.vertical_merge(VMergeType::Restart)
-                    } else {
-                        cell
-                    }
-                }
-                Some(_) => text_cell("", width, layout.size, header).vertical_merge(VMergeType::Continue),
-            };
-            cells.push(if n > 1 { cell.grid_span(n) } else { cell });
-            c += n;
-        }
-        let row = TableRow::new(cells).row_height(min_row_height(layout.size)).height_rule(HeightRule::AtLeast);
-        // cantSplit marks header rows; repeat_header_rows adds w:tblHeader beside it.
-        rows.push(if (r as u32) < t.header_rows { row.cant_split() } else { row });
+    fn current(&mut self) -> usize {
+        self.height.copy_from_slice(&self.tallest);
+        self.total(self.all_lines)
     }
-    let borders = [
-        TableBorderPosition::Top,
-        TableBorderPosition::Left,
-        TableBorderPosition::Bottom,
-        TableBorderPosition::Right,
-        TableBorderPosition::InsideH,
-        TableBorderPosition::InsideV,
-    ]
-    .into_iter()
-    .fold(TableBorders::new(), |b, pos| b.set(TableBorder::new(pos).size(4)));
-    docx_rs::Table::new(rows)
-        .set_grid(layout.widths.clone())
-        .layout(TableLayoutType::Fixed)
-        .align(TableAlignmentType::Center)
-        .width(layout.widths.iter().sum(), WidthType::Dxa)
-        .set_borders(borders)
-        .margins(
-            TableCellMargins::new()
-                .margin_left(CELL_PADDING, WidthType::Dxa)
-                .margin_right(CELL_PADDING, WidthType::Dxa),
-        )
-}
 
-/// Rows are at least 1.8 times the type size high (`size` is in half-points, the result in
-/// twips), so that one-line cells breathe.
-fn min_row_height(size: usize) -> f32 {
-    size as f32 * 18.0
+    /// The cost with the cells `changed` at the lines `count` gives them.
+    fn trial(&mut self, changed: &[usize], count: impl Fn(&Sized) -> usize) -> usize {
+        self.height.copy_from_slice(&self.tallest);
+        let mut all_lines = self.all_lines;
+        for &i in changed {
+            let (c, n) = (&self.cells[i], count(&self.cells[i]));
+            self.trial[i] = n;
+            all_lines = all_lines + n - self.lines[i];
+            if c.rows == 1 {
+                self.height[c.row] = self.others[i].max(n);
+            }
+        }
+        let cost = self.total(all_lines);
+        for &i in changed {
+            self.trial[i] = self.lines[i];
+        }
+        cost
+    }
+
+    /// Makes the lines `count` gives the cells `changed` current.
+    fn apply(&mut self, changed: &[usize], count: impl Fn(&Sized) -> usize) {
+        for &i in changed {
+            let n = count(&self.cells[i]);
+            self.all_lines = self.all_lines + n - self.lines[i];
+            self.lines[i] = n;
+            self.trial[i] = n;
+        }
+        for &i in changed {
+            if self.cells[i].rows == 1 {
+                self.refresh_row(self.cells[i].row);
+            }
+        }
+    }
+
+    /// Lays the merged cells (at their trial lines) over the row heights and weighs the result.
+    fn total(&mut self, all_lines: usize) -> usize {
+        for &i in &self.merged {
+            let (c, need) = (&self.cells[i], self.trial[i]);
+            let have: usize = self.height[c.row..c.row + c.rows].iter().sum();
+            if need > have {
+                self.height[c.row + c.rows - 1] += need - have;
+            }
+        }
+        self.height.iter().sum::<usize>() * self.weight + all_lines
+    }
 }
 
 fn same_cell(a: Option<Slot>, b: Slot) -> bool {
     a.is_some_and(|a| (a.row, a.index) == (b.row, b.index))
 }
 
-/// The paragraph style of table text in one of [`SIZES`].
-pub fn style_id(size: usize) -> String {
-    format!("TableText{size}")
+impl Layout<'_> {
+    /// The table as WordprocessingML: fixed layout on the computed grid, centred, all borders
+    /// 0.5 pt, 1 mm cell padding; rows at least 1.8 times the type size high, header rows kept
+    /// whole and repeated on every page.
+    pub fn write(&self, out: &mut String) {
+        let total: usize = self.widths.iter().sum();
+        out.push_str(r#"<w:tbl><w:tblPr><w:tblW w:w=""#);
+        push_number(out, total);
+        out.push_str(r#"" w:type="dxa" /><w:jc w:val="center" /><w:tblBorders>"#);
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            out.push_str("<w:");
+            out.push_str(side);
+            out.push_str(r#" w:val="single" w:sz="4" w:space="0" w:color="000000" />"#);
+        }
+        out.push_str(concat!(
+            r#"</w:tblBorders><w:tblLayout w:type="fixed" /><w:tblCellMar><w:top w:w="0" w:type="dxa" />"#,
+            r#"<w:left w:w="57" w:type="dxa" /><w:bottom w:w="0" w:type="dxa" /><w:right w:w="57" w:type="dxa" />"#,
+            "</w:tblCellMar></w:tblPr><w:tblGrid>"
+        ));
+        for &w in &self.widths {
+            out.push_str(r#"<w:gridCol w:w=""#);
+            push_number(out, w);
+            out.push_str(r#"" />"#);
+        }
+        out.push_str("</w:tblGrid>");
+        let (style, _, _) = style(self.size);
+        let mut sized = self.cells.iter();
+        for (r, line) in self.grid.slots.iter().enumerate() {
+            let header = (r as u32) < self.table.header_rows;
+            out.push_str("<w:tr><w:trPr>");
+            if header {
+                out.push_str("<w:cantSplit /><w:tblHeader />");
+            }
+            out.push_str(r#"<w:trHeight w:val=""#);
+            push_number(out, self.size * 18);
+            out.push_str(r#"" w:hRule="atLeast" /></w:trPr>"#);
+            let mut c = 0;
+            while c < self.grid.width {
+                let n = run_length(line, c);
+                let width: usize = self.widths[c..c + n].iter().sum();
+                out.push_str(r#"<w:tc><w:tcPr><w:tcW w:w=""#);
+                push_number(out, width);
+                out.push_str(r#"" w:type="dxa" />"#);
+                if n > 1 {
+                    out.push_str(r#"<w:gridSpan w:val=""#);
+                    push_number(out, n);
+                    out.push_str(r#"" />"#);
+                }
+                let origin = line[c].filter(|slot| slot.row == r);
+                match line[c] {
+                    Some(_) if origin.is_none() => out.push_str(r#"<w:vMerge w:val="continue" />"#),
+                    Some(slot) if self.grid.slots.get(r + 1).is_some_and(|below| same_cell(below[c], slot)) => {
+                        out.push_str(r#"<w:vMerge w:val="restart" />"#)
+                    }
+                    _ => {}
+                }
+                out.push_str(r#"<w:vAlign w:val="center" /></w:tcPr>"#);
+                match origin {
+                    Some(slot) => {
+                        let cell = sized.next().expect("a measured cell at each origin");
+                        self.paragraphs(out, &self.table.cell(slot).text, cell, width, style, header);
+                    }
+                    None => empty_paragraph(out, style),
+                }
+                out.push_str("</w:tc>");
+                c += n;
+            }
+            out.push_str("</w:tr>");
+        }
+        out.push_str("</w:tbl>");
+    }
+
+    /// A cell's paragraphs, one per line. Header cells and text that fits on one line are
+    /// centred (the style's alignment); longer text wraps justified.
+    fn paragraphs(&self, out: &mut String, text: &str, cell: &Sized, width: usize, style: &str, header: bool) {
+        let room = room(width);
+        let per_unit = self.size * TWIPS_PER_UNIT_PER_SIZE;
+        let one_line = self.units[cell.lines.clone()].iter().all(|&u| u * per_unit <= room);
+        for line in text.split('\n') {
+            out.push_str(r#"<w:p><w:pPr><w:pStyle w:val=""#);
+            out.push_str(style);
+            out.push_str(r#"" />"#);
+            if !(header || one_line) {
+                out.push_str(r#"<w:jc w:val="both" />"#);
+            }
+            out.push_str("</w:pPr>");
+            if !line.is_empty() {
+                out.push_str("<w:r>");
+                super::text_element(out, line);
+                out.push_str("</w:r>");
+            }
+            out.push_str("</w:p>");
+        }
+    }
 }
 
-/// A vertically centred cell with one paragraph per line of text. Header cells and text that
-/// fits on one line are centred (the style's alignment); longer text wraps justified.
-fn text_cell(text: &str, width: usize, size: usize, header: bool) -> TableCell {
-    let room = room(width);
-    let one_line = text.split('\n').all(|l| units(l) * size * TWIPS_PER_UNIT_PER_SIZE <= room);
-    let style = style_id(size);
-    let mut cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
-    for line in text.split('\n') {
-        let mut p = Paragraph::new().style(&style);
-        if !(header || one_line) {
-            p = p.align(AlignmentType::Both);
-        }
-        if !line.is_empty() {
-            p = p.add_run(Run::new().add_text(xml_safe(line)));
-        }
-        cell = cell.add_paragraph(p);
-    }
-    cell
-}
-
-/// Adds `w:tblHeader` to the rows marked `w:cantSplit` (header rows only), so that Word, WPS
-/// and LibreOffice repeat them at the top of each page the table runs onto.
-pub fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
-    const MARK: &[u8] = b"<w:cantSplit />";
-    const WITH_HEADER: &[u8] = b"<w:cantSplit /><w:tblHeader />";
-    let mut out = Vec::with_capacity(document.len() + 1024);
-    let mut rest = document;
-    while let Some(i) = memchr::memmem::find(rest, MARK) {
-        out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(WITH_HEADER);
-        rest = &rest[i + MARK.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
+fn empty_paragraph(out: &mut String, style: &str) {
+    out.push_str(r#"<w:p><w:pPr><w:pStyle w:val=""#);
+    out.push_str(style);
+    out.push_str(r#"" /></w:pPr></w:p>"#);
 }
 
 #[cfg(test)]
@@ -363,21 +534,36 @@ mod tests {
     #[test]
     fn too_many_columns_shrink_the_type_then_turn_the_page() {
         let wide = |n: usize| table(vec![(0..n).map(|i| Cell::new(format!("列{i}"))).collect()]);
-        let l = lay_out(&wide(15)).unwrap();
+        let t = wide(15);
+        let l = lay_out(&t).unwrap();
         assert_eq!((l.size, l.landscape), (21, false));
-        let l = lay_out(&wide(17)).unwrap();
-        assert_eq!((l.size, l.landscape), (18, false), "{l:?}");
-        let l = lay_out(&wide(30)).unwrap();
-        assert!(l.landscape, "{l:?}");
+        let t = wide(17);
+        let l = lay_out(&t).unwrap();
+        assert_eq!((l.size, l.landscape), (18, false), "{:?}", l.widths);
+        let t = wide(30);
+        let l = lay_out(&t).unwrap();
+        assert!(l.landscape, "{:?}", l.widths);
         assert_eq!(l.widths.iter().sum::<usize>(), LANDSCAPE_WIDTH);
-        let l = lay_out(&wide(200)).unwrap();
+        let t = wide(200);
+        let l = lay_out(&t).unwrap();
         assert_eq!((l.size, l.landscape, l.widths.len()), (15, true, 200));
     }
 
     #[test]
-    fn header_marks_become_repeating_rows() {
-        let xml = b"<w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr><w:tr><w:trPr /></w:tr>";
-        let out = String::from_utf8(repeat_header_rows(xml)).unwrap();
-        assert_eq!(out, "<w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr></w:tr><w:tr><w:trPr /></w:tr>");
+    fn merged_cells_become_grid_spans_and_vertical_merges() {
+        let t = Table {
+            name: String::new(),
+            header_rows: 1,
+            rows: vec![vec![Cell::span("合并", 2, 2), Cell::new("a")], vec![Cell::new("b")], vec![Cell::new("c")]],
+        };
+        let mut xml = String::new();
+        lay_out(&t).unwrap().write(&mut xml);
+        let cells: Vec<&str> = xml.split("<w:tc>").skip(1).collect();
+        assert_eq!(cells.len(), 6, "{xml}");
+        assert!(cells[0].contains(r#"<w:gridSpan w:val="2" /><w:vMerge w:val="restart" />"#), "{}", cells[0]);
+        assert!(cells[2].contains(r#"<w:gridSpan w:val="2" /><w:vMerge w:val="continue" />"#), "{}", cells[2]);
+        // The ragged last row is filled out with one empty cell across the hole.
+        assert!(cells[5].contains(r#"<w:gridSpan w:val="2" /><w:vAlign"#), "{}", cells[5]);
+        assert_eq!(xml.matches("<w:tblHeader />").count(), 1);
     }
 }
