@@ -3,6 +3,7 @@
 //! to simplified when the document is written in them, full-width ASCII folded to half-width.
 
 use nianbao_document::Document;
+use std::borrow::Cow;
 
 const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
 
@@ -14,9 +15,9 @@ fn is_toned_syllable(s: &str) -> bool {
 }
 
 /// Removes `(pīn)` written right after a Han character.
-pub fn strip_pinyin(s: &str) -> String {
+pub fn strip_pinyin(s: &str) -> Cow<'_, str> {
     if !s.contains(['(', '（']) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut prev: Option<char> = None;
@@ -36,12 +37,17 @@ pub fn strip_pinyin(s: &str) -> String {
         prev = Some(c);
         rest = after;
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Folds full-width ASCII forms (`１２`, `（`, `：`) and odd spaces to their plain forms. CJK
 /// punctuation proper (`、。《》“”`) is kept.
-pub fn fold_width(s: &str) -> String {
+pub fn fold_width(s: &str) -> Cow<'_, str> {
+    let odd = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200B}' | '\u{202F}' | '\u{FEFF}');
+    // Most strings have nothing to fold: no copy for them.
+    if !s.contains(odd) {
+        return Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -84,18 +90,21 @@ pub fn is_han(c: char) -> bool {
 pub fn normalize(doc: &mut Document) {
     let mut sample = String::new();
     visit(doc, &mut |s: &mut String| {
-        let clean = strip_pinyin(s);
-        if sample.len() < 20_000 {
-            sample.push_str(&clean);
+        if let Cow::Owned(clean) = strip_pinyin(s) {
+            *s = clean;
         }
-        *s = clean;
+        if sample.len() < 20_000 {
+            sample.push_str(s);
+        }
     });
     let traditional = is_traditional(&sample);
     visit(doc, &mut |s: &mut String| {
         if traditional {
             *s = hanconv::t2s(s.as_str());
         }
-        *s = fold_width(s);
+        if let Cow::Owned(folded) = fold_width(s) {
+            *s = folded;
+        }
     });
 }
 

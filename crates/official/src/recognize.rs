@@ -260,9 +260,9 @@ fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
         let mut prev: Option<char> = None;
         let mut chars = text.char_indices();
         while let Some((i, c)) = chars.next() {
-            let boundary = prev.is_none_or(|p| " 。;；:：|".contains(p));
+            let boundary = prev.is_none_or(|p| matches!(p, ' ' | '。' | ';' | '；' | ':' | '：' | '|'));
             prev = Some(c);
-            if !boundary || !SECTION_NUMERALS.contains(c) || i < from {
+            if !boundary || !matches!(c, '一'..='六') || !SECTION_NUMERALS.contains(c) || i < from {
                 continue;
             }
             if let Some((n, len)) = heading_at(&text[i..]) {
