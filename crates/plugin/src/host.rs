@@ -48,8 +48,9 @@ struct Manifest {
 /// An opened plugin library and its declaration.
 struct Library {
     decl: *const Declaration,
-    // Declared last so that it is dropped last: `decl` points into it.
-    _lib: libloading::Library,
+    // Never closed: a Rust library that has run on a thread may have registered thread-local
+    // destructors that point into it, and unmapping it at exit is work for nothing.
+    _lib: std::mem::ManuallyDrop<libloading::Library>,
 }
 
 /// A plugin. Its library is opened when first used: a run needs one or two plugins, and opening
@@ -135,7 +136,7 @@ unsafe fn open(path: &Path) -> Result<(Library, Manifest), String> {
             data: f.capabilities & WANTS_DATA != 0,
         })
         .collect();
-    Ok((Library { decl, _lib: lib }, Manifest { name, version, formats }))
+    Ok((Library { decl, _lib: std::mem::ManuallyDrop::new(lib) }, Manifest { name, version, formats }))
 }
 
 impl Plugin {
