@@ -52,3 +52,18 @@ fn pdf_fixtures_equal_their_truth() {
 fn xlsx_fixtures_equal_their_truth() {
     check_format("xlsx");
 }
+
+#[test]
+fn pdf_tables_drawn_without_rules_equal_their_truth() {
+    // LibreOffice's PDF of s1-r001's DOCX with the tables' borders taken out (see
+    // plugins/pdf/fixtures/read/README.md): the reader finds all three tables from the
+    // alignment of their text alone.
+    let home = tmp();
+    let pdf = repo().join("plugins/pdf/fixtures/read/lo-unruled.pdf");
+    let truth_path = repo().join("tests/fixtures/reports/s1-r001-docx.truth.json");
+    let truth = without_notes(serde_json::from_slice(&std::fs::read(truth_path).unwrap()).unwrap());
+    let out = to_json(home.path(), &pdf);
+    assert_eq!(out["tables"], truth["tables"]);
+    assert_eq!(out["sections"], truth["sections"]);
+    assert_eq!(out, truth);
+}

@@ -4,6 +4,7 @@
 //!
 //! Options: `inspect=true` adds per-page lines and table grids to `Document.notes`.
 
+mod aligned;
 mod cmap;
 mod flow;
 mod font;

@@ -327,6 +327,37 @@ fn rotated_pages_read_upright() {
     assert_eq!(read("rotated.pdf").blocks, read("stsong-ucs2.pdf").blocks);
 }
 
+// ---------------------------------------------------------------- tables without rules
+
+/// The row of a table whose cells, read left to right, start with the label and end in
+/// `values`.
+fn row_ending<'a>(t: &'a Table, label: &str, values: &[&str]) -> Option<Vec<String>> {
+    t.rows.iter().map(|r| r.iter().map(|c| c.text.clone()).collect::<Vec<_>>()).find(|cells| {
+        cells.iter().any(|c| c.replace('\n', "") == label)
+            && cells.len() >= values.len()
+            && cells[cells.len() - values.len()..].iter().zip(values).all(|(c, v)| c == v)
+    })
+}
+
+#[test]
+fn tables_without_rules_from_text_alignment() {
+    // LibreOffice 7.4, Noto Sans CJK (CFF): the DOCX fixture with its table borders removed.
+    let doc = read("lo-unruled.pdf");
+    assert_clean(&doc, "lo-unruled");
+    let t = tables(&doc);
+    assert!(t.len() >= 3, "{} tables", t.len());
+    let apps = t.iter().find(|t| row_ending(t, "一、本年新收政府信息公开申请数量", &["128", "15", "0", "1", "5", "3", "152"]).is_some());
+    let apps = apps.expect("the applications table, its numbers one per cell");
+    // A label wrapped over two lines with its numbers centred between them is one cell again.
+    assert!(row_ending(apps, "2.其他法律行政法规禁止公开", &["1", "0", "0", "0", "0", "0", "1"]).is_some());
+    assert!(row_ending(apps, "(七)总计", &["132", "14", "0", "1", "4", "3", "154"]).is_some());
+    // The header lines above the first row are rows of the table, not paragraphs.
+    assert!(texts(&doc).iter().all(|b| !b.contains("申请人情况") && !b.contains("本年制发件数")), "{:?}", texts(&doc));
+    let review = t.iter().find(|t| t.rows.last().is_some_and(|r| r.len() == 15)).expect("the review table, 15 numbers");
+    let last: Vec<&str> = review.rows.last().unwrap().iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(last, ["2", "1", "2", "2", "7", "0", "0", "0", "0", "0", "3", "0", "0", "1", "4"]);
+}
+
 // ---------------------------------------------------------------- Chromium (print from HTML)
 
 fn check_chromium(name: &str) {

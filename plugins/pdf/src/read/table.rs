@@ -83,6 +83,7 @@ pub fn find(page: &Page) -> (Vec<Lattice>, Vec<bool>) {
         }
         tables.push(lattice);
     }
+    tables.extend(super::aligned::find(page, &mut taken));
     tables.sort_by(|a, b| a.top().total_cmp(&b.top()));
     (tables, taken)
 }
