@@ -303,17 +303,31 @@ fn a_long_table_repeats_its_header_rows_on_every_page() {
     assert_eq!(seen, (0..120).collect::<Vec<_>>(), "each body row exactly once, in order");
 }
 
-#[test]
-fn rows_tied_by_a_rowspan_move_to_the_next_page_together() {
-    let filler: Vec<Block> = (0..16).map(|_| para("填充段落。")).collect();
-    let mut blocks = filler;
+/// The pages of a document of `fillers` one-line paragraphs and then a table whose rows
+/// `情形0`…`情形7` are tied by a rowspan, and the pages where those two rows are.
+fn rowspan_after(fillers: usize) -> (Vec<Page>, usize, usize) {
+    let mut blocks: Vec<Block> = (0..fillers).map(|_| para("填充段落。")).collect();
     blocks.push(Block::Table(applications_like(8)));
     let pdf = Written::new(&write(&Document { meta: vec![], blocks, notes: vec![] }));
     let pages = pdf.pages();
-    let on = |p: &Page, t: &str| p.runs.iter().any(|r| r.text == t);
-    let label = pages.iter().position(|p| on(p, "情形0")).unwrap();
-    assert!(label > 0 && on(&pages[label], "情形7"), "the rowspan group moved to a page of its own");
-    assert!(on(&pages[label], "申请人情况"), "with the header");
+    let on = |t: &str| pages.iter().position(|p| p.runs.iter().any(|r| r.text == t)).unwrap();
+    let (first, last) = (on("情形0"), on("情形7"));
+    (pages, first, last)
+}
+
+#[test]
+fn rows_tied_by_a_rowspan_move_to_the_next_page_together_when_little_room_is_left() {
+    let (pages, first, last) = rowspan_after(22);
+    assert!(first > 0 && first == last, "the rowspan group moved to a page of its own");
+    assert!(on_page_header(&pages[first]), "with the header");
+}
+
+#[test]
+fn rows_tied_by_a_rowspan_are_split_rather_than_leave_much_of_a_page_empty() {
+    let (pages, first, last) = rowspan_after(16);
+    assert!(pages[first].runs.iter().any(|r| r.text.contains("填充段落")), "the group starts on the fillers' page");
+    assert_eq!(last, first + 1, "and goes on over the page break");
+    assert!(on_page_header(&pages[last]), "under the repeated header");
 }
 
 #[test]

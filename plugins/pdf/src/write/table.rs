@@ -1,7 +1,7 @@
 //! Tables: a font size and column widths that fit the type area, row heights from the wrapped
 //! cell text, and pagination. Pages break only between rows; rows tied by a rowspan stay
-//! together when they fit on one page, and the header rows are repeated at the top of every
-//! page the table runs onto. A rowspan cell cut by a page break is drawn as a box on each page
+//! together when they fit on one page and moving them leaves little of this page empty, and
+//! the header rows are repeated at the top of every page the table runs onto. A rowspan cell cut by a page break is drawn as a box on each page
 //! and its text is set once, in the tallest piece.
 
 use std::collections::HashMap;
@@ -24,6 +24,9 @@ const PAD_Y: f32 = 0.35;
 const MIN_CHARS: f32 = 2.0;
 /// An unbreakable run wider than this (in em) may be broken rather than widen its column.
 const MAX_ATOM: f32 = 8.0;
+/// A table block is moved whole to the next page only when this share of the page or less
+/// would be left empty.
+const MAX_GAP: f32 = 0.1;
 /// Header rows taller than this share of the page are not repeated.
 const MAX_HEADER_SHARE: f32 = 1.0 / 3.0;
 
@@ -295,8 +298,8 @@ impl Layout {
 
     /// Lays the table down from the flow's position, on as many pages as it takes. The body is
     /// taken in blocks of rows that no page break should cut; a block that does not fit where
-    /// the page is goes to the next page if it fits there, else it is split where the fewest
-    /// rowspans cross, down to single rows.
+    /// the page is goes to the next page if it fits there and no more than a tenth of this
+    /// page is left, else it is split where the fewest rowspans cross, down to single rows.
     pub fn place(&self, flow: &mut Flow) {
         let header = self.height(0..self.header);
         let first = Part { page: flow.page_index(), top: flow.y, rows: (0..self.header).collect(), body: false };
@@ -315,7 +318,12 @@ impl Layout {
                 continue;
             }
             let head = placer.head();
-            if placer.movable() && self.height(head.clone()) + height <= HEIGHT + EPS || rows.len() == 1 {
+            // Moving a block that would fit on a page of its own leaves a gap here: worth it
+            // only when the gap is small, else the block is split where it crosses least.
+            let gap = HEIGHT - placer.part.top - placer.used;
+            let moves =
+                placer.movable() && gap < MAX_GAP * HEIGHT && self.height(head.clone()) + height <= HEIGHT + EPS;
+            if moves || rows.len() == 1 {
                 if placer.movable() {
                     placer.turn_page(flow, self.height(head.clone()), head);
                 }
