@@ -65,7 +65,9 @@ pub fn is_wide(c: char) -> bool {
 }
 
 /// The usual gap between two glyphs of the line: justified text may spread every character
-/// (CJK typesetters, letter-spacing writers), and only a gap well beyond that is a space.
+/// (CJK typesetters, letter-spacing writers), and only a gap well beyond that is a space. No
+/// typesetter spreads characters by more than an em; a line whose usual gap is wider is a row
+/// of figures set in columns (`16   2   0`), and its gaps are spaces.
 fn usual_gap(page: &Page, members: &[u32]) -> f32 {
     let mut gaps: Vec<f32> =
         members.windows(2).map(|w| page.glyphs[w[1] as usize].u0 - page.glyphs[w[0] as usize].u1).collect();
@@ -73,7 +75,9 @@ fn usual_gap(page: &Page, members: &[u32]) -> f32 {
         return 0.0;
     }
     gaps.sort_by(f32::total_cmp);
-    gaps[gaps.len() / 2].max(0.0)
+    let mut sizes: Vec<f32> = members.iter().map(|&i| page.glyphs[i as usize].size).collect();
+    sizes.sort_by(f32::total_cmp);
+    gaps[gaps.len() / 2].clamp(0.0, sizes[sizes.len() / 2])
 }
 
 fn make_line(page: &Page, members: &[u32]) -> Option<Line> {
@@ -190,4 +194,52 @@ fn collapse_spaces(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page with one line of 10 pt glyphs, each `(text, left edge)`, 6 pt wide.
+    fn page(glyphs: &[(&str, f32)]) -> Page {
+        let mut page = Page { width: 595.0, height: 842.0, ..Page::default() };
+        for &(t, x) in glyphs {
+            let start = page.text.len() as u32;
+            page.text.push_str(t);
+            page.glyphs.push(Glyph {
+                u0: x,
+                u1: x + 6.0,
+                v: 100.0,
+                cx: x + 3.0,
+                cy: 96.0,
+                size: 10.0,
+                dir: Dir::Right,
+                start,
+                end: page.text.len() as u32,
+                bold: false,
+            });
+        }
+        page
+    }
+
+    fn text(glyphs: &[(&str, f32)]) -> String {
+        let page = page(glyphs);
+        let all: Vec<u32> = (0..page.glyphs.len() as u32).collect();
+        build(&page, &all).into_iter().map(|l| l.text).collect::<Vec<_>>().join("|")
+    }
+
+    #[test]
+    fn figures_set_in_columns_keep_their_spaces() {
+        // `16   2   0   18`: most gaps are wide, yet they are spaces, not letter-spacing.
+        let row = [("1", 0.0), ("6", 6.0), ("2", 40.0), ("0", 80.0), ("1", 120.0), ("8", 126.0)];
+        assert_eq!(text(&row), "16 2 0 18");
+    }
+
+    #[test]
+    fn letter_spaced_text_is_not_cut_into_words() {
+        // Every glyph spread by half an em: one word.
+        let spread: Vec<(&str, f32)> =
+            ["2", "0", "2", "3"].iter().enumerate().map(|(i, t)| (*t, i as f32 * 11.0)).collect();
+        assert_eq!(text(&spread), "2023");
+    }
 }
