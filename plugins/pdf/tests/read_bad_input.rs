@@ -141,6 +141,19 @@ fn huge_content_stays_bounded() {
 }
 
 #[test]
+fn fifty_thousand_rows_of_figures_without_rules_stay_bounded() {
+    // Figures set in three columns on 50 000 lines, no rules: one table without rules.
+    let mut content = b"BT /F1 1 Tf 72 800 Td ".to_vec();
+    content.extend(b"(1) Tj 5 0 Td (2) Tj 5 0 Td (3) Tj -10 -0.6 Td ".repeat(50_000));
+    content.extend(b"ET");
+    let t = Instant::now();
+    let doc = read_within(one_page(&content), 60).unwrap();
+    let rows: usize = doc.blocks.iter().map(|b| if let Block::Table(t) = b { t.rows.len() } else { 0 }).sum();
+    assert_eq!(rows, 50_000, "every line a row");
+    assert!(t.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
 fn deep_nesting_and_loops_stay_bounded() {
     // Arrays nested a hundred thousand deep in the page dictionary.
     let mut deep = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/X ".to_vec();

@@ -256,15 +256,18 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
     // Above the first row, header lines down to the last one over the number columns; label
     // text below that is the first row's (a table continued from the previous page).
     let header_end = lines[..first_row].iter().rposition(over_numbers).map_or(0, |k| k + 1);
+    // For each line, the table row it is, if it is one.
+    let mut row_of: Vec<Option<usize>> = vec![None; lines.len()];
     let mut own: Vec<usize> = Vec::new();
     for (k, l) in lines.iter().enumerate() {
         if k < header_end || l.is_row() || (k > first_row && over_numbers(l)) {
+            row_of[k] = Some(own.len());
             own.push(k);
         }
     }
     // Gutters from the rows and their wrapped label text; header text may span columns.
     let body: Vec<&TextLine> =
-        lines.iter().enumerate().filter(|(k, l)| l.is_row() || !own.contains(k)).map(|(_, l)| l).collect();
+        lines.iter().enumerate().filter(|(k, l)| l.is_row() || row_of[*k].is_none()).map(|(_, l)| l).collect();
     let cuts = boundaries(&body);
     let mut members: Vec<Vec<usize>> = own.iter().map(|&k| vec![k]).collect();
     let rows: Vec<usize> = (0..own.len()).filter(|&r| lines[own[r]].is_row()).collect();
@@ -279,7 +282,7 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
     }
     let mut current: Option<usize> = None;
     for k in first_row..lines.len() {
-        if let Some(r) = own.iter().position(|&o| o == k) {
+        if let Some(r) = row_of[k] {
             if lines[k].is_row() {
                 current = Some(r);
             }
@@ -287,7 +290,7 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
         }
         let l = &lines[k];
         let above = current?;
-        let below = rows.iter().copied().find(|&r| own[r] > k);
+        let below = rows.get(rows.partition_point(|&r| own[r] < k)).copied();
         let to_above = below.is_none() || !centred || l.cy() - lines[own[above]].cy() <= reach[above] + 0.3 * l.size;
         let r = if to_above { above } else { below? };
         if !to_above {
