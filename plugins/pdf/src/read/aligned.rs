@@ -332,14 +332,14 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
         let mut col = 0;
         for (c0, c1, pieces) in groups {
             for k in col..c0 {
-                cells.push(CellBox { row: r, col: k, rowspan: 1, colspan: 1, text: String::new() });
+                cells.push(CellBox { row: r, col: k, rowspan: 1, colspan: 1, ..CellBox::default() });
             }
             let text = cell_text(pieces);
-            cells.push(CellBox { row: r, col: c0, rowspan: 1, colspan: c1 - c0 + 1, text });
+            cells.push(CellBox { row: r, col: c0, rowspan: 1, colspan: c1 - c0 + 1, text, ..CellBox::default() });
             col = c1 + 1;
         }
         for k in col..ncols {
-            cells.push(CellBox { row: r, col: k, rowspan: 1, colspan: 1, text: String::new() });
+            cells.push(CellBox { row: r, col: k, rowspan: 1, colspan: 1, ..CellBox::default() });
         }
     }
     let bottom = lines.iter().map(|l| l.bottom).fold(f32::MIN, f32::max);

@@ -239,7 +239,14 @@ fn stats(pages: &[PageLayout]) -> Stats {
         .iter()
         .map(|p| {
             let lines: Vec<&Line> = p.lines.iter().filter(|l| l.dir == Dir::Right).collect();
-            margins(&lines).filter(|m| (m.left - doc.left).abs() < 60.0).unwrap_or(doc)
+            let mut m = margins(&lines).filter(|m| (m.left - doc.left).abs() < 60.0).unwrap_or(doc);
+            // On a page of short paragraphs the indented first lines can outnumber the lines at
+            // the margin: lines at the document's margin still say where it is.
+            let at_doc_margin = lines.iter().filter(|l| is_body(l) && (l.left - doc.left).abs() <= 1.0).count();
+            if m.left > doc.left + 1.0 && at_doc_margin >= 2 {
+                m.left = doc.left;
+            }
+            m
         })
         .collect();
     let mut deltas: Vec<f32> = pages
@@ -309,16 +316,24 @@ fn append(table: &mut Lattice, next: Lattice) {
     table.cells = cells;
 }
 
-/// A merged cell cut by the page break goes on as a blank cell at the top of the next page:
+/// A merged cell cut by the page break goes on at the top of the next page, blank, or with the
+/// rest of its text when its text ran down to the break (LibreOffice sets text on across it):
 /// lengthen the merged cell instead.
 fn continue_merged(cells: &mut [CellBox], c: &CellBox, first_row: usize) -> bool {
-    if c.row != first_row || !c.text.is_empty() {
+    if c.row != first_row {
         return false;
     }
     let above = cells.iter_mut().find(|a| a.col == c.col && a.colspan == c.colspan && a.row + a.rowspan == first_row);
     match above {
         Some(a) if (a.rowspan >= 2 || c.rowspan >= 2) && !a.text.is_empty() => {
+            if !c.text.is_empty() {
+                if !a.text_at_bottom {
+                    return false;
+                }
+                a.text = format!("{}\n{}", a.text, c.text);
+            }
             a.rowspan += c.rowspan;
+            a.text_at_bottom = c.text_at_bottom;
             true
         }
         _ => false,

@@ -11,13 +11,17 @@ const MIN_BAND: f32 = 3.0;
 /// Beyond this many rules a page is drawing, not a table: skip lattice detection.
 const MAX_RULES: usize = 4000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CellBox {
     pub row: usize,
     pub col: usize,
     pub rowspan: usize,
     pub colspan: usize,
     pub text: String,
+    /// The text runs down to the cell's bottom edge. In the last row of a page, that is how a
+    /// merged cell cut by the page break looks when its text goes on at the top of the next
+    /// page (LibreOffice sets it so, with the rule under it drawn all the same).
+    pub text_at_bottom: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +84,9 @@ pub fn find(page: &Page) -> (Vec<Lattice>, Vec<bool>) {
         for (cell, glyphs) in lattice.cells.iter_mut().zip(&members) {
             let lines = lines::build(page, glyphs);
             cell.text = lines.iter().map(|l| l.text.replace(lines::SOFT_SPACE, " ")).collect::<Vec<_>>().join("\n");
+            if let Some(last) = lines.last() {
+                cell.text_at_bottom = lattice.ys[cell.row + cell.rowspan] - last.bottom < 0.6 * last.size;
+            }
         }
         tables.push(lattice);
     }
@@ -309,7 +316,7 @@ fn grid(hs: &[Seg], vs: &[Seg]) -> Option<Lattice> {
                     seen[rr * nx + k] = true;
                 }
             }
-            cells.push(CellBox { row: r, col: c, rowspan: rs, colspan: cs, text: String::new() });
+            cells.push(CellBox { row: r, col: c, rowspan: rs, colspan: cs, ..CellBox::default() });
         }
     }
     if cells.len() < 2 || x1 - x0 < 2.0 * MIN_BAND || y1 - y0 < 2.0 * MIN_BAND {
