@@ -1,7 +1,8 @@
 //! Our writers' files through another program and back through our readers: the DOCX we write,
-//! printed to PDF by LibreOffice, reads back as the report it came from. LibreOffice lays the
-//! tables out its own way (its own page breaks, merged cells cut with their text carried
-//! over to the next page), so this tests the PDF reader on layouts our PDF writer never makes.
+//! printed to PDF by LibreOffice, and the HTML page we write, printed to PDF by Chromium, read
+//! back as the report they came from. Those programs lay the tables out their own way (their
+//! own page breaks, fonts and cell padding, merged cells cut with their text carried over to
+//! the next page), so this tests the PDF reader on layouts our PDF writer never makes.
 
 mod common;
 use common::*;
@@ -68,4 +69,46 @@ fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
         assert_eq!(sections_without_commas(&got), sections_without_commas(&truth), "{name}: sections");
     }
+}
+
+#[test]
+fn our_html_printed_by_chromium_reads_back_as_the_report() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
+        eprintln!("SKIP: Chromium is not installed");
+        return;
+    };
+    let home = tmp();
+    let mut n = 0;
+    for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {
+        let t = e.unwrap().path();
+        if !t.to_string_lossy().ends_with("-html-table.truth.json") {
+            continue;
+        }
+        let name = t.file_name().unwrap().to_string_lossy().replace(".truth.json", "");
+        let html = home.path().join(format!("{name}.html"));
+        let pdf = home.path().join(format!("{name}.pdf"));
+        let o = run(nianbao(home.path()).arg("convert").arg(&t).arg("-o").arg(&html));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = Command::new(chromium)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+            .arg(format!("--user-data-dir={}", home.path().join("chromium").display()))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(&html)
+            .output()
+            .unwrap();
+        assert!(pdf.exists(), "{name}: Chromium printed nothing: {}", String::from_utf8_lossy(&o.stderr));
+        let truth: Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
+        let got = to_json(home.path(), &pdf);
+        assert_eq!(got["tables"], truth["tables"], "{name}: tables");
+        assert_eq!(got["sections"], truth["sections"], "{name}: sections");
+        // The 索引号 and the publication date live in the page's <head>, which is not printed.
+        for key in ["title", "agency", "year", "layout"] {
+            assert_eq!(got["meta"][key], truth["meta"][key], "{name}: meta {key}");
+        }
+        n += 1;
+    }
+    assert!(n >= 7, "only {n} HTML truths");
 }
