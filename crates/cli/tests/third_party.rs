@@ -1,6 +1,6 @@
 //! Our writers' files through another program and back through our readers: the DOCX we write,
-//! printed to PDF by LibreOffice, and the HTML page we write, printed to PDF by Chromium, read
-//! back as the report they came from. Those programs lay the tables out their own way (their
+//! printed to PDF and saved as a web page by LibreOffice, and the HTML page we write, printed
+//! to PDF by Chromium, read back as the report they came from. Those programs lay the tables out their own way (their
 //! own page breaks, fonts and cell padding, merged cells cut with their text carried over to
 //! the next page), so this tests the PDF reader on layouts our PDF writer never makes.
 
@@ -29,13 +29,10 @@ fn sections_without_commas(report: &Value) -> Value {
     s
 }
 
-#[test]
-fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
-    if !have_soffice() {
-        return;
-    }
-    let home = tmp();
-    let dir = home.path().join("work");
+/// Writes every DOCX fixture truth as DOCX with our writer into `home/work` and has LibreOffice
+/// convert the files to `format`; returns (truth, converted file) pairs.
+fn docx_through_libreoffice(home: &std::path::Path, format: &str) -> Vec<(std::path::PathBuf, std::path::PathBuf)> {
+    let dir = home.join("work");
     std::fs::create_dir_all(&dir).unwrap();
     let mut truths = Vec::new();
     for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {
@@ -49,25 +46,58 @@ fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
     let mut docx = Vec::new();
     for t in &truths {
         let out = dir.join(t.file_name().unwrap().to_string_lossy().replace(".truth.json", ".docx"));
-        let o = run(nianbao(home.path()).arg("convert").arg(t).arg("-o").arg(&out));
+        let o = run(nianbao(home).arg("convert").arg(t).arg("-o").arg(&out));
         assert!(o.status.success(), "{}", stderr(&o));
         docx.push(out);
     }
-    let profile = format!("-env:UserInstallation=file://{}", home.path().join("lo-profile").display());
+    let profile = format!("-env:UserInstallation=file://{}", home.join("lo-profile").display());
     let o = Command::new("soffice")
-        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .args([profile.as_str(), "--headless", "--convert-to", format, "--outdir"])
         .arg(&dir)
         .args(&docx)
         .output()
         .unwrap();
     assert!(o.status.success(), "soffice: {}", String::from_utf8_lossy(&o.stderr));
-    for (t, d) in truths.iter().zip(&docx) {
-        let truth: Value = serde_json::from_slice(&std::fs::read(t).unwrap()).unwrap();
-        let got = to_json(home.path(), &d.with_extension("pdf"));
-        let name = d.file_name().unwrap().to_string_lossy();
+    truths.into_iter().zip(docx.iter().map(|d| d.with_extension(format))).collect()
+}
+
+#[test]
+fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
+    if !have_soffice() {
+        return;
+    }
+    let home = tmp();
+    for (t, pdf) in docx_through_libreoffice(home.path(), "pdf") {
+        let truth: Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
+        let got = to_json(home.path(), &pdf);
+        let name = pdf.file_name().unwrap().to_string_lossy();
         assert_eq!(got["meta"], truth["meta"], "{name}: meta");
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
         assert_eq!(sections_without_commas(&got), sections_without_commas(&truth), "{name}: sections");
+    }
+}
+
+#[test]
+fn our_docx_saved_as_a_web_page_by_libreoffice_reads_back_as_the_report() {
+    // LibreOffice's HTML export: its own table markup, inline styles, and the page footer
+    // (`— 1 —`) written into the page.
+    if !have_soffice() {
+        return;
+    }
+    let home = tmp();
+    for (t, html) in docx_through_libreoffice(home.path(), "html") {
+        let truth = without_notes(serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap());
+        let got = to_json(home.path(), &html);
+        let name = html.file_name().unwrap().to_string_lossy();
+        assert_eq!(got["tables"], truth["tables"], "{name}: tables");
+        assert_eq!(got, truth, "{name}");
+    }
+}
+
+fn without_notes(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect()),
+        v => v,
     }
 }
 

@@ -432,6 +432,16 @@ const CHROME: &[&str] = &[
     "网站地图", "分享到", "收藏本页", "浏览次数", "次浏览", "主办 ", "承办 ",
 ];
 
+/// A page number as official documents print them, `— 5 —` or `-5-`, left in by a copy of a
+/// printed page (or an export that keeps the footer). Unlike other chrome it does not mark the
+/// end of the report: more of it follows on the next page.
+fn is_page_number(text: &str) -> bool {
+    let dashes = ['-', '—', '–', '─'];
+    let t = text.trim();
+    let n = t.trim_matches(dashes).trim();
+    t.starts_with(dashes) && t.ends_with(dashes) && (1..=4).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())
+}
+
 fn is_chrome(text: &str) -> bool {
     let t = text.trim();
     if t.chars().count() > 80 {
@@ -559,6 +569,9 @@ impl Walker<'_> {
                 }
                 Item::Section(_, text) => self.freeform_line(text, None, &mut sections, &mut cur),
                 Item::Text { text, level, .. } => {
+                    if is_page_number(text) {
+                        continue;
+                    }
                     if is_chrome(text) {
                         let in_last = cur.no.is_some_and(|n| n >= last_standard.max(5)) || (!standard && !sections.is_empty());
                         ended = in_last && !cur.paragraphs.is_empty();

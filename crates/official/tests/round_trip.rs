@@ -176,3 +176,33 @@ fn a_title_set_over_two_centred_lines_is_joined() {
     assert_eq!(m.title, "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告");
     assert_eq!(m.year, Some(2025));
 }
+
+#[test]
+fn page_numbers_left_in_the_text_are_dropped_and_the_report_goes_on() {
+    // Text copied from a printed report, or exported with its footers: `— 5 —` between the
+    // paragraphs of the last section, and after the signature.
+    let doc = Document {
+        blocks: vec![
+            para("某局2023年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("2023年,我局认真贯彻落实《条例》。"),
+            para("12"),
+            para("二、主动公开政府信息情况"),
+            para("三、收到和处理政府信息公开申请情况"),
+            para("四、政府信息公开行政复议、行政诉讼情况"),
+            para("五、存在的主要问题及改进情况"),
+            para("六、其他需要报告的事项"),
+            para("本年度未收取信息处理费。"),
+            para("— 5 —"),
+            para("本年度无其他需要报告的事项。"),
+            para("-6-"),
+        ],
+        ..Document::default()
+    };
+    let sections = recognize(&doc).report.sections;
+    let last = sections.iter().find(|s| s.no == Some(6)).unwrap();
+    assert_eq!(last.paragraphs, ["本年度未收取信息处理费。", "本年度无其他需要报告的事项。"]);
+    // A number without the dashes is text, not a folio.
+    let first = sections.iter().find(|s| s.no == Some(1)).unwrap();
+    assert_eq!(first.paragraphs, ["2023年,我局认真贯彻落实《条例》。", "12"]);
+}
