@@ -1,6 +1,7 @@
 //! Our writers' files through another program and back through our readers: the DOCX we write,
-//! printed to PDF and saved as a web page by LibreOffice, and the HTML page we write, printed
-//! to PDF by Chromium, read back as the report they came from. Those programs lay the tables out their own way (their
+//! printed to PDF and saved as a web page by LibreOffice, the XLSX we write saved as ODS and
+//! XLS by LibreOffice, and the HTML page we write, printed to PDF by Chromium, read back as
+//! the report they came from. Those programs lay the tables out their own way (their
 //! own page breaks, fonts and cell padding, merged cells cut with their text carried over to
 //! the next page), so this tests the PDF reader on layouts our PDF writer never makes.
 
@@ -29,10 +30,14 @@ fn sections_without_commas(report: &Value) -> Value {
     s
 }
 
-/// Writes every DOCX fixture truth as DOCX with our writer into `home/work` and has LibreOffice
-/// convert the files to `format`; returns (truth, converted file) pairs.
-fn docx_through_libreoffice(home: &std::path::Path, format: &str) -> Vec<(std::path::PathBuf, std::path::PathBuf)> {
-    let dir = home.join("work");
+/// Writes every DOCX fixture truth as `ours` (docx, xlsx) with our writer into `home/work` and
+/// has LibreOffice convert the files to `format`; returns (truth, converted file) pairs.
+fn through_libreoffice(
+    home: &std::path::Path,
+    ours: &str,
+    format: &str,
+) -> Vec<(std::path::PathBuf, std::path::PathBuf)> {
+    let dir = home.join(format!("work-{format}"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut truths = Vec::new();
     for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {
@@ -45,7 +50,7 @@ fn docx_through_libreoffice(home: &std::path::Path, format: &str) -> Vec<(std::p
     assert!(truths.len() >= 7);
     let mut docx = Vec::new();
     for t in &truths {
-        let out = dir.join(t.file_name().unwrap().to_string_lossy().replace(".truth.json", ".docx"));
+        let out = dir.join(t.file_name().unwrap().to_string_lossy().replace(".truth.json", &format!(".{ours}")));
         let o = run(nianbao(home).arg("convert").arg(t).arg("-o").arg(&out));
         assert!(o.status.success(), "{}", stderr(&o));
         docx.push(out);
@@ -67,7 +72,7 @@ fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
         return;
     }
     let home = tmp();
-    for (t, pdf) in docx_through_libreoffice(home.path(), "pdf") {
+    for (t, pdf) in through_libreoffice(home.path(), "docx", "pdf") {
         let truth: Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
         let got = to_json(home.path(), &pdf);
         let name = pdf.file_name().unwrap().to_string_lossy();
@@ -85,12 +90,29 @@ fn our_docx_saved_as_a_web_page_by_libreoffice_reads_back_as_the_report() {
         return;
     }
     let home = tmp();
-    for (t, html) in docx_through_libreoffice(home.path(), "html") {
+    for (t, html) in through_libreoffice(home.path(), "docx", "html") {
         let truth = without_notes(serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap());
         let got = to_json(home.path(), &html);
         let name = html.file_name().unwrap().to_string_lossy();
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
         assert_eq!(got, truth, "{name}");
+    }
+}
+
+#[test]
+fn our_xlsx_saved_as_ods_and_xls_by_libreoffice_reads_back_as_the_report() {
+    if !have_soffice() {
+        return;
+    }
+    let home = tmp();
+    for format in ["ods", "xls"] {
+        for (t, sheet) in through_libreoffice(home.path(), "xlsx", format) {
+            let truth = without_notes(serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap());
+            let got = to_json(home.path(), &sheet);
+            let name = sheet.file_name().unwrap().to_string_lossy();
+            assert_eq!(got["tables"], truth["tables"], "{name}: tables");
+            assert_eq!(got, truth, "{name}");
+        }
     }
 }
 

@@ -419,6 +419,11 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
             }
         }
     }
+    // The title found in a key-value table of properties (a spreadsheet's 报告信息 sheet) is
+    // printed again as the first line of the text: up to that line, all is title matter.
+    if let Some(&(ni, _, _, _)) = texts.iter().skip(k + 1).find(|t| t.0 >= start && t.1 == title) {
+        start = ni + 1;
+    }
     (Some(title), start)
 }
 
