@@ -370,14 +370,19 @@ pub fn active_disclosure(records: &[Record]) -> (RowTable, Placement) {
     (t, p)
 }
 
+/// The captions of the applications table's row groups: (三)不予公开 … (六)其他处理.
+fn is_group_caption(c: &str) -> bool {
+    ["不予公开", "无法提供", "不予处理", "其他处理"].contains(&c)
+}
+
 pub fn applications(records: &[Record]) -> (RowTable, Placement) {
     let mut found: Vec<(&'static Row, &Record)> = Vec::new();
     let mut group: Option<String> = None;
     let mut p = Placement::default();
-    for rec in records {
+    for (i, rec) in records.iter().enumerate() {
         for l in &rec.labels {
             let c = core(l);
-            if ["不予公开", "无法提供", "不予处理", "其他处理"].contains(&c.as_str()) {
+            if is_group_caption(&c) {
                 group = Some(c);
             } else if c.contains("本年度办理结果") {
                 group = None;
@@ -391,7 +396,17 @@ pub fn applications(records: &[Record]) -> (RowTable, Placement) {
         };
         let c = core(label);
         // (六)其他处理 followed directly by numbers is the single gb2019 row.
-        let row = if c == "其他处理" && !rec.values.is_empty() { app_row_by_key("other") } else { app_row(label, group.as_deref()) };
+        let row = if c == "其他处理" && !rec.values.is_empty() {
+            app_row_by_key("other")
+        } else {
+            // A label wrapped over lines of a flat run: its head is in the labels before (group
+            // captions aside), or else its tail is the first label after the numbers (set
+            // between the lines).
+            let own: Vec<&String> = rec.labels.iter().filter(|l| !is_group_caption(&core(l))).collect();
+            let heads = (2..=own.len().min(4)).map(|k| own[own.len() - k..].iter().map(|s| s.as_str()).collect::<String>());
+            let tail = records.get(i + 1).and_then(|next| next.labels.first()).map(|tail| format!("{label}{tail}"));
+            app_row(label, group.as_deref()).or_else(|| heads.chain(tail).find_map(|l| app_row(&l, group.as_deref())))
+        };
         match row {
             Some(r) => found.push((r, rec)),
             None if rec.has_number_or_mark() => p.unplaced.push(format!("row “{}” not recognised", short(&rec.labels))),

@@ -206,3 +206,50 @@ fn page_numbers_left_in_the_text_are_dropped_and_the_report_goes_on() {
     let first = sections.iter().find(|s| s.no == Some(1)).unwrap();
     assert_eq!(first.paragraphs, ["2023年,我局认真贯彻落实《条例》。", "12"]);
 }
+
+#[test]
+fn labels_wrapped_over_lines_of_a_flat_run_are_joined() {
+    // Text extracted from a PDF (`pdftotext`) prints the applications table one cell per line,
+    // with long labels over two lines, and the numbers of a row centred against a two-line
+    // label between its lines.
+    let is_number = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.');
+    for (name, truth) in truths().into_iter().filter(|(n, _)| n.contains("docx")) {
+        let doc = render(&truth);
+        let mut blocks = Vec::new();
+        for b in &doc.blocks {
+            let Block::Table(t) = b else {
+                blocks.push(b.clone());
+                continue;
+            };
+            if t.grid().width != 10 {
+                blocks.push(b.clone());
+                continue;
+            }
+            for (r, row) in t.rows.iter().enumerate() {
+                let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).filter(|t| !t.is_empty()).collect();
+                let (values, labels): (Vec<&str>, Vec<&str>) = texts.iter().partition(|t| is_number(t));
+                for (k, label) in labels.iter().enumerate() {
+                    let chars: Vec<char> = label.chars().collect();
+                    let last = k + 1 == labels.len();
+                    if chars.len() > 10 && r > 3 {
+                        let (head, tail): (String, String) = (chars[..10].iter().collect(), chars[10..].iter().collect());
+                        blocks.push(para(&head));
+                        if last && r % 2 == 1 {
+                            values.iter().for_each(|v| blocks.push(para(v)));
+                            blocks.push(para(&tail));
+                            continue;
+                        }
+                        blocks.push(para(&tail));
+                    } else {
+                        blocks.push(para(label));
+                    }
+                    if last {
+                        values.iter().for_each(|v| blocks.push(para(v)));
+                    }
+                }
+            }
+        }
+        let back = recognize(&Document { meta: doc.meta.clone(), blocks, notes: vec![] }).report;
+        assert_eq!(back.tables.applications, truth.tables.applications, "{name}");
+    }
+}
