@@ -67,3 +67,31 @@ fn pdf_tables_drawn_without_rules_equal_their_truth() {
     assert_eq!(out["sections"], truth["sections"]);
     assert_eq!(out, truth);
 }
+
+#[test]
+fn text_taken_from_a_printed_report_by_pdftotext() {
+    // See tests/fixtures/text/make.sh. With -layout the tables are columns of figures and the
+    // paragraphs are hard-wrapped lines: all of it reads back as the truth.
+    let home = tmp();
+    let truth = without_notes(serde_json::from_slice(&std::fs::read(fixture("s1-r001-docx.truth.json")).unwrap()).unwrap());
+    let layout = to_json(home.path(), &repo().join("tests/fixtures/text/s1-r001-pdftotext-layout.txt"));
+    assert_eq!(layout["tables"], truth["tables"]);
+    assert_eq!(layout["sections"], truth["sections"]);
+    assert_eq!(layout, truth);
+    // Without -layout, one cell a line, the labels over lines and the numbers between them;
+    // pdftotext moves the last two rows' labels after their numbers, and the title's two lines
+    // lose the centring that tells they are one.
+    let plain = to_json(home.path(), &repo().join("tests/fixtures/text/s1-r001-pdftotext.txt"));
+    for table in ["active_disclosure", "review_litigation"] {
+        assert_eq!(plain["tables"][table], truth["tables"][table], "{table}");
+    }
+    let rows = truth["tables"]["applications"]["rows"].as_object().unwrap();
+    let right = rows.iter().filter(|(k, v)| plain["tables"]["applications"]["rows"][k.as_str()] == **v).count();
+    assert_eq!(right, rows.len() - 2, "all rows but total and carried_forward");
+    for (got, want) in plain["sections"].as_array().unwrap().iter().zip(truth["sections"].as_array().unwrap()) {
+        assert_eq!(got["title"], want["title"]);
+        if want["no"] != 3 {
+            assert_eq!(got["paragraphs"], want["paragraphs"], "section {}", want["no"]);
+        }
+    }
+}

@@ -1,6 +1,6 @@
-//! Plain text: reports as copied from web pages (one paragraph per line, tables as `|`-separated
-//! rows or one cell per line), and the official layout written back as Markdown-style text with
-//! pipe tables.
+//! Plain text: reports as copied from web pages (one paragraph per line, tables as `|`- or
+//! tab-separated rows or one cell per line) or taken from PDFs (hard-wrapped, tables set in
+//! columns), and the official layout written back as Markdown-style text with pipe tables.
 
 mod read;
 mod write;

@@ -1,7 +1,8 @@
-//! Text → Document: a paragraph per non-empty line, `#` headings, `|`-separated rows as tables,
-//! and a `---` front matter of `key: value` lines as the document's properties.
+//! Text → Document: a paragraph per non-empty line (or per paragraph of hard-wrapped text),
+//! `#` headings, `|`- or tab-separated rows as tables, rows set in columns as a cell a line, and
+//! a `---` front matter of `key: value` lines as the document's properties.
 
-use nianbao_plugin::{Block, Cell, Document, Error, Prop, Table};
+use nianbao_plugin::{Align, Block, Cell, Document, Error, Prop, Table};
 
 /// Decodes text: a BOM decides, else UTF-8 when valid, else GB18030 (a superset of GBK and
 /// GB2312). Binary data is refused rather than turned into mojibake.
@@ -60,11 +61,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
             }
         }
     }
+    let lines: Vec<&str> = lines.map(|l| l.trim_start_matches('\u{c}')).collect();
+    let wrap = Wrap::of(&lines);
+    // The paragraph a hard-wrapped line may go on, and whether its last line was full.
+    let mut open: Option<(usize, bool)> = None;
     let mut table: Option<Table> = None;
     for line in lines {
         let t = line.trim();
-        if t.contains('|') {
-            let row = pipe_row(t);
+        if t.contains('|') || t.contains('\t') {
+            let row = if t.contains('|') { pipe_row(t) } else { t.split('\t').map(|c| Cell::new(c.trim())).collect() };
             let tab = table.get_or_insert_with(Table::default);
             if row.iter().all(|c| is_rule(&c.text)) && !row.is_empty() {
                 // A Markdown separator: the rows above it are the header.
@@ -78,21 +83,135 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
         }
         if let Some(tab) = table.take() {
             doc.blocks.push(Block::Table(tab));
+            open = None;
         }
-        if t.is_empty() {
+        if t.is_empty() || is_folio(t) {
+            // Page breaks of text taken from a printed page: the paragraph goes on after them.
+            if !t.is_empty() {
+                doc.blocks.push(Block::Paragraph { text: t.to_string(), align: Default::default() });
+            }
             continue;
         }
+        if let (Some(w), Some((k, true))) = (&wrap, open) {
+            if w.continues(line) && columns(t).is_none() {
+                if let Some(Block::Paragraph { text, .. }) = doc.blocks.get_mut(k) {
+                    if text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                        && t.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    {
+                        text.push(' ');
+                    }
+                    text.push_str(t);
+                    open = Some((k, w.is_full(line)));
+                    continue;
+                }
+            }
+        }
+        open = None;
         let hashes = t.chars().take_while(|c| *c == '#').count();
-        if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
+        if let Some(fields) = columns(t) {
+            // A row of a table set in columns with spaces (`pdftotext -layout`): a cell per
+            // line, the form recognize re-folds, wrapped label lines and all.
+            for f in fields {
+                doc.blocks.push(Block::Paragraph { text: f.to_string(), align: Default::default() });
+            }
+        } else if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
             doc.blocks.push(Block::Heading { level: hashes as u8, text: t[hashes..].trim().to_string() });
         } else {
-            doc.blocks.push(Block::Paragraph { text: t.to_string(), align: Default::default() });
+            // Only the title's lines are told apart by centring: recognize joins a title set
+            // over two centred lines; in a table set in columns, centring means nothing.
+            let title_zone = doc.blocks.len() < 4;
+            let align = if title_zone && wrap.as_ref().is_some_and(|w| w.centred(line)) {
+                Align::Center
+            } else {
+                Align::default()
+            };
+            doc.blocks.push(Block::Paragraph { text: t.to_string(), align });
+            if let Some(w) = &wrap {
+                open = Some((doc.blocks.len() - 1, w.is_full(line)));
+            }
         }
     }
     if let Some(tab) = table {
         doc.blocks.push(Block::Table(tab));
     }
     Ok(doc)
+}
+
+/// Text wrapped at a fixed width (taken from a printed page, e.g. by `pdftotext`): most of its
+/// lines run to about the same width, and a paragraph goes on while its lines are full.
+struct Wrap {
+    /// The width of a full line, in columns (a CJK character takes two).
+    full: usize,
+}
+
+impl Wrap {
+    fn of(lines: &[&str]) -> Option<Wrap> {
+        let mut widths: Vec<usize> = lines
+            .iter()
+            // Prose lines only: not table rows, nor lines spaced out in columns.
+            .filter(|l| !l.trim().is_empty() && !l.contains(['|', '\t']) && !l.trim().contains("   "))
+            .map(|l| width(l.trim_end()))
+            .collect();
+        widths.sort_unstable();
+        let full = *widths.get(widths.len() * 9 / 10)?;
+        // Web text has a line per paragraph, of any length; in wrapped text most long lines
+        // are full (the short ones are table cells, headings and paragraph ends).
+        let long: Vec<usize> = widths.into_iter().filter(|&w| w * 2 >= full).collect();
+        let at_full = long.iter().filter(|&&w| w * 100 >= full * 85).count();
+        ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len()).then_some(Wrap { full })
+    }
+
+    fn is_full(&self, line: &str) -> bool {
+        width(line.trim_end()) * 100 >= self.full * 85
+    }
+
+    /// Whether the line goes on the paragraph above (whose last line was full): not indented,
+    /// and not a numbered heading.
+    fn continues(&self, line: &str) -> bool {
+        let t = line.trim();
+        indent(line) < 2 && !is_numbered_heading(t)
+    }
+
+    /// A short line of a page printed with its layout kept, set in well past a paragraph's
+    /// indent: centred (or right-aligned; the title zone has no right-aligned lines).
+    fn centred(&self, line: &str) -> bool {
+        indent(line) >= 4 && (width(line.trim()) + indent(line)) * 10 < self.full * 9
+    }
+}
+
+/// Display columns: CJK characters and full-width forms take two.
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn indent(line: &str) -> usize {
+    width(&line[..line.len() - line.trim_start().len()])
+}
+
+/// `一、…`, `（二）…`, `3.…` at the start of a line.
+fn is_numbered_heading(t: &str) -> bool {
+    let numerals = |s: &str| s.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    let n = numerals(t);
+    (n > 0 && t[n * 3..].starts_with('、'))
+        || (t.starts_with(['（', '(']) && {
+            let rest = t.trim_start_matches(['（', '(']);
+            let m = numerals(rest);
+            m > 0 && rest[m * 3..].starts_with(['）', ')'])
+        })
+}
+
+/// A page number on a line of its own: `— 1 —`, `-2-`, `第3页`.
+fn is_folio(t: &str) -> bool {
+    let inner = t.trim_matches(['-', '—', '–', ' ']);
+    inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The fields of a line set in columns: parted by two or more spaces, at least one of them a
+/// number. Prose never spaces its words so, nor does it stand numbers alone between them.
+fn columns(line: &str) -> Option<Vec<&str>> {
+    let fields: Vec<&str> = line.split("  ").map(str::trim).filter(|f| !f.is_empty()).collect();
+    let number = |f: &&str| f.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+    (fields.len() >= 2 && fields.iter().any(number)).then_some(fields)
 }
 
 fn is_rule(s: &str) -> bool {
@@ -167,5 +286,68 @@ mod tests {
         assert!(!looks_like_text(b"%PDF-1.7"));
         assert!(!looks_like_text(b"<!DOCTYPE html>"));
         assert!(looks_like_text("年度报告".as_bytes()));
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        read(text.as_bytes()).unwrap().blocks.iter().map(text_of).collect()
+    }
+
+    #[test]
+    fn tab_separated_rows_are_a_table() {
+        // A table copied out of a spreadsheet or a Word table.
+        assert_eq!(
+            texts("三、收到和处理政府信息公开申请情况\n信息内容\t本年制发件数\n规章\t0\n说明"),
+            ["三、收到和处理政府信息公开申请情况", "table 2x2", "说明"]
+        );
+    }
+
+    #[test]
+    fn rows_set_in_columns_become_a_cell_a_line() {
+        let t =
+            texts("一、本年新收政府信息公开申请数量        128   15   0      1\n  地址：文化路148号  邮编：426689\n");
+        assert_eq!(t, ["一、本年新收政府信息公开申请数量", "128", "15", "0", "1", "地址：文化路148号  邮编：426689"]);
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined_into_paragraphs() {
+        // Lines of a printed page: full lines go on, an indented line or a numbered heading
+        // starts anew, a short line ends its paragraph, page numbers do not interrupt.
+        let full = "根据中华人民共和国政府信息公开条例的要求特向社会公布本年度报";
+        let mut text = String::from("        某局2023年政府\n        信息公开工作年度报告\n\n");
+        text += &format!(
+            "   {full}\n{full}\n告全文。\n   {full}\n{full}\n\n          — 1 —\n\u{c}{full}\n续完。\n一、总体情况\n"
+        );
+        for _ in 0..4 {
+            text += &format!("   {full}\n{full}\n第二行完。\n");
+        }
+        let doc = read(text.as_bytes()).unwrap();
+        let t: Vec<String> = doc.blocks.iter().map(text_of).collect();
+        assert_eq!(t[0], "某局2023年政府");
+        assert_eq!(t[2], format!("{full}{full}告全文。"));
+        assert_eq!(t[3], format!("{full}{full}{full}续完。"));
+        assert_eq!(t[4], "— 1 —");
+        assert_eq!(t[5], "一、总体情况");
+        assert_eq!(t.len(), 10);
+        // The title's two lines are set in: centred, for recognize to join.
+        assert!(matches!(doc.blocks[0], Block::Paragraph { align: Align::Center, .. }));
+    }
+
+    #[test]
+    fn web_text_keeps_a_paragraph_a_line() {
+        let lines = [
+            "一、总体情况",
+            "2023年，我局认真贯彻落实《条例》，全面推进政务公开。",
+            "二、主动公开政府信息情况",
+            "本年度主动公开政府信息128条，其中工作动态52条，通知公告31条，政策文件45条，均已按时公开。",
+            "三、收到和处理政府信息公开申请情况",
+            "本年度共收到申请6件。",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "无。",
+            "五、存在的主要问题及改进情况",
+            "一是公开形式较为单一，二是解读质量有待提高。下一步将加强培训。",
+            "六、其他需要报告的事项",
+            "无。",
+        ];
+        assert_eq!(texts(&lines.join("\n")), lines);
     }
 }
