@@ -123,15 +123,34 @@ fn without_notes(v: Value) -> Value {
     }
 }
 
+/// The Chromium on this machine, if any.
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
+    if found.is_none() {
+        eprintln!("SKIP: Chromium is not installed");
+    }
+    found
+}
+
+/// Chromium's print of `html` to `pdf`, with or without its header and footer (the date,
+/// title, address and page count it prints on every page).
+fn print(chromium: &str, html: &std::path::Path, pdf: &std::path::Path, furniture: bool, profile: &std::path::Path) {
+    let o = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .args((!furniture).then_some("--no-pdf-header-footer"))
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(html)
+        .output()
+        .unwrap();
+    assert!(pdf.exists(), "{}: Chromium printed nothing: {}", html.display(), String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn our_html_printed_by_chromium_reads_back_as_the_report() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
-    else {
-        eprintln!("SKIP: Chromium is not installed");
-        return;
-    };
+    let Some(chromium) = chromium() else { return };
     let home = tmp();
     let mut n = 0;
     for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {
@@ -144,14 +163,7 @@ fn our_html_printed_by_chromium_reads_back_as_the_report() {
         let pdf = home.path().join(format!("{name}.pdf"));
         let o = run(nianbao(home.path()).arg("convert").arg(&t).arg("-o").arg(&html));
         assert!(o.status.success(), "{}", stderr(&o));
-        let o = Command::new(chromium)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
-            .arg(format!("--user-data-dir={}", home.path().join("chromium").display()))
-            .arg(format!("--print-to-pdf={}", pdf.display()))
-            .arg(&html)
-            .output()
-            .unwrap();
-        assert!(pdf.exists(), "{name}: Chromium printed nothing: {}", String::from_utf8_lossy(&o.stderr));
+        print(chromium, &html, &pdf, false, &home.path().join("chromium"));
         let truth: Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
         let got = to_json(home.path(), &pdf);
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
@@ -163,4 +175,30 @@ fn our_html_printed_by_chromium_reads_back_as_the_report() {
         n += 1;
     }
     assert!(n >= 7, "only {n} HTML truths");
+}
+
+#[test]
+fn government_pages_printed_by_chromium_read_as_the_pages_do() {
+    // The fixture pages as a site serves them (menus, breadcrumbs, metadata box), printed
+    // with Chromium's header and footer on every page: the PDF reads as the page itself does.
+    let Some(chromium) = chromium() else { return };
+    let home = tmp();
+    let mut n = 0;
+    for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {
+        let html = e.unwrap().path();
+        if html.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let name = html.file_stem().unwrap().to_string_lossy().into_owned();
+        let pdf = home.path().join(format!("{name}.pdf"));
+        print(chromium, &html, &pdf, true, &home.path().join("chromium"));
+        let truth =
+            without_notes(serde_json::from_slice(&std::fs::read(html.with_extension("truth.json")).unwrap()).unwrap());
+        let got = to_json(home.path(), &pdf);
+        assert_eq!(got["tables"], truth["tables"], "{name}: tables");
+        assert_eq!(got["meta"], truth["meta"], "{name}: meta");
+        assert_eq!(got, truth, "{name}");
+        n += 1;
+    }
+    assert!(n >= 7, "only {n} pages");
 }

@@ -381,6 +381,8 @@ fn is_report_title(text: &str) -> bool {
         && !text.starts_with("根据")
         && !text.starts_with("按照")
         && !is_chrome(text)
+        // `索引号: …/2024-114143 分类: 政府信息公开年报`: a metadata line, however it ends.
+        && !is_prop_line(text)
 }
 
 /// Finds the title among the items before the first section heading. Returns it and the index

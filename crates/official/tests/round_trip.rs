@@ -253,3 +253,20 @@ fn labels_wrapped_over_lines_of_a_flat_run_are_joined() {
         assert_eq!(back.tables.applications, truth.tables.applications, "{name}");
     }
 }
+
+#[test]
+fn a_metadata_line_ending_in_nianbao_is_not_the_title() {
+    // A page's metadata box, printed as one line before the title.
+    let doc = Document {
+        blocks: vec![
+            para("索引号: 1144623179023662T/2024-114143 分类: 政府信息公开年报"),
+            para("高明区杨和镇人民政府2023年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
+        ..Document::default()
+    };
+    let m = recognize(&doc).report.meta;
+    assert_eq!(m.title, "高明区杨和镇人民政府2023年政府信息公开工作年度报告");
+    assert_eq!(m.index_no.as_deref(), Some("1144623179023662T/2024-114143"));
+}

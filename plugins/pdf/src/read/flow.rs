@@ -193,10 +193,32 @@ fn remove_chrome(pages: &mut [PageLayout]) {
     for page in pages.iter_mut() {
         let h = page.height;
         page.lines.retain(|l| match band(l, h) {
-            Some(top) => !(is_page_number(&l.text) || repeated(seen[&key(l, top)])),
+            Some(top) => !(is_page_number(&l.text) || is_print_stamp(&l.text) || repeated(seen[&key(l, top)])),
             None => true,
         });
     }
+}
+
+/// What a browser prints at the head and foot of each page: the date and time the page was
+/// printed (`11/25/26, 11:46 AM`, `2026/11/25 11:46`) before its title, and its address before
+/// the page count. Found on a one-page print too, where nothing repeats.
+fn is_print_stamp(text: &str) -> bool {
+    let t = text.trim();
+    // Browsers write the date with slashes; a site's own `2021-03-22 16:37` is page content.
+    let date: Vec<&str> = t.split([' ', ',']).next().unwrap_or("").split('/').collect();
+    let time = t.split([' ', ',']).filter(|w| !w.is_empty()).nth(1).unwrap_or("");
+    let stamped = date.len() == 3
+        && date.iter().all(|p| (1..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+        && time.split_once(':').is_some_and(|(h, m)| {
+            h.len() <= 2 && m.len() == 2 && (h.to_owned() + m).chars().all(|c| c.is_ascii_digit())
+        });
+    let address = ["file://", "http://", "https://"].iter().any(|s| t.starts_with(s))
+        && t.rsplit(' ').next().is_some_and(|n| {
+            n.split_once('/').is_some_and(|(a, b)| {
+                !a.is_empty() && !b.is_empty() && (a.to_owned() + b).chars().all(|c| c.is_ascii_digit())
+            })
+        });
+    stamped || address
 }
 
 /// A line's text with digits blanked, so `第1页` and `第2页` look alike.
@@ -389,6 +411,21 @@ mod tests {
         }
         for t in ["2023年2月10日", "一、总体情况", "0864-66518789"] {
             assert!(!is_page_number(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn browser_print_stamps() {
+        for t in [
+            "11/25/26, 11:46 AM 白沙镇人民政府2020年政府信息公开工作年度报告",
+            "2026/11/25 11:46 某局年报",
+            "file:///tmp/r007.html 1/2",
+            "https://www.gov.cn/a.html 3/12",
+        ] {
+            assert!(is_print_stamp(t), "{t}");
+        }
+        for t in ["2021-03-22 16:37", "2023年2月10日 发布", "https://www.gov.cn/a.html", "2022/01/11"] {
+            assert!(!is_print_stamp(t), "{t}");
         }
     }
 }
