@@ -231,12 +231,25 @@ fn app_row(label: &str, group: Option<&str>) -> Option<&'static Row> {
 /// that matched.
 fn app_match(c: &str, label: &str, group: Option<&str>) -> Option<(&'static str, usize)> {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
-    let (key, n) = best_match(c, NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES)))?;
+    let needles = NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES));
+    let (key, n) = best_match(c, needles).or_else(|| head_match(c, needles))?;
     // A bare 其他 is also a column header; the row is printed `3.其他` under (六)其他处理.
     if key == "other.other" && (c != "其他" || !label.trim_start().starts_with('3') || group.is_some_and(|g| g != "其他处理")) {
         return None;
     }
     Some((key, n))
+}
+
+/// The one key whose needle starts with the label core, when that holds six characters or
+/// more: a label whose end was cut off (by a page break, or lost in a copy).
+fn head_match(c: &str, needles: &Needles) -> Option<(&'static str, usize)> {
+    let len = c.chars().count();
+    if len < 6 {
+        return None;
+    }
+    let mut keys = needles.iter().filter(|(n, _, _)| n.starts_with(c)).map(|(_, k, _)| *k);
+    let key = keys.next()?;
+    keys.all(|k| k == key).then_some((key, len))
 }
 
 /// The key whose needle is equal to, or else the longest contained in, the label core.

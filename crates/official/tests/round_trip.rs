@@ -270,3 +270,24 @@ fn a_metadata_line_ending_in_nianbao_is_not_the_title() {
     assert_eq!(m.title, "高明区杨和镇人民政府2023年政府信息公开工作年度报告");
     assert_eq!(m.index_no.as_deref(), Some("1144623179023662T/2024-114143"));
 }
+
+#[test]
+fn a_label_cut_short_still_names_its_row() {
+    // A page break (or a copy) lost the end of a long label: what is left names one row.
+    let (_, truth) = truths().into_iter().find(|(n, _)| n == "s1-r001-docx.truth.json").unwrap();
+    let mut doc = render(&truth);
+    let mut cut = 0;
+    for b in &mut doc.blocks {
+        if let Block::Table(t) = b {
+            for cell in t.rows.iter_mut().flatten() {
+                if let Some(head) = cell.text.strip_suffix("重新出具已获取信息") {
+                    cell.text = head.to_string();
+                    cut += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cut, 1);
+    let back = recognize(&doc).report;
+    assert_eq!(back.tables.applications, truth.tables.applications);
+}
