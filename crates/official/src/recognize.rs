@@ -397,7 +397,15 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
         })
         .collect();
     let pick = texts.iter().position(|t| t.2 == Some(1) && is_report_title(t.1)).or_else(|| texts.iter().position(|t| is_report_title(t.1)));
-    let Some(k) = pick else { return (None, 0) };
+    let Some(k) = pick else {
+        // A title broken where neither line is one alone (`…政府信息公开工作` / `年度报告`):
+        // two adjacent lines both set as a title.
+        let titled = |l: Option<u8>, a: Align| l.is_some() || a == Align::Center;
+        return texts
+            .windows(2)
+            .find(|w| w[0].0 + 1 == w[1].0 && titled(w[0].2, w[0].3) && titled(w[1].2, w[1].3) && is_report_title(&format!("{}{}", w[0].1, w[1].1)))
+            .map_or((None, 0), |w| (Some(format!("{}{}", w[0].1, w[1].1)), w[1].0 + 1));
+    };
     let (idx, text, level, align) = texts[k];
     let mut title = text.to_string();
     let mut start = idx + 1;
@@ -439,14 +447,20 @@ const CHROME: &[&str] = &[
     "网站地图", "分享到", "收藏本页", "浏览次数", "次浏览", "主办 ", "承办 ",
 ];
 
-/// A page number as official documents print them, `— 5 —` or `-5-`, left in by a copy of a
+/// A page number as official documents print them, `— 5 —`, `-5-` or `第5页`, left in by a copy of a
 /// printed page (or an export that keeps the footer). Unlike other chrome it does not mark the
 /// end of the report: more of it follows on the next page.
 fn is_page_number(text: &str) -> bool {
     let dashes = ['-', '—', '–', '─'];
     let t = text.trim();
     let n = t.trim_matches(dashes).trim();
-    t.starts_with(dashes) && t.ends_with(dashes) && (1..=4).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())
+    let digits = |n: &str| (1..=4).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit());
+    let dashed = t.starts_with(dashes) && t.ends_with(dashes) && digits(n);
+    // `第3页`, `第3页 共6页`
+    let counted = t.split_whitespace().all(|w| {
+        w.strip_prefix('第').or_else(|| w.strip_prefix('共')).and_then(|w| w.strip_suffix('页')).is_some_and(digits)
+    });
+    dashed || (counted && !t.is_empty())
 }
 
 fn is_chrome(text: &str) -> bool {

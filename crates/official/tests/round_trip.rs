@@ -291,3 +291,15 @@ fn a_label_cut_short_still_names_its_row() {
     let back = recognize(&doc).report;
     assert_eq!(back.tables.applications, truth.tables.applications);
 }
+
+#[test]
+fn a_title_broken_where_neither_line_is_one_alone_is_joined() {
+    let centred = |t: &str| Block::Paragraph { text: t.into(), align: nianbao_document::Align::Center };
+    let doc = Document {
+        blocks: vec![centred("五常市背荫河镇人民政府2022年政府信息公开工作"), centred("年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        ..Document::default()
+    };
+    let m = recognize(&doc).report.meta;
+    assert_eq!(m.title, "五常市背荫河镇人民政府2022年政府信息公开工作年度报告");
+    assert_eq!(m.agency.as_deref(), Some("五常市背荫河镇人民政府"));
+}

@@ -63,8 +63,8 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
     }
     let lines: Vec<&str> = lines.map(|l| l.trim_start_matches('\u{c}')).collect();
     let wrap = Wrap::of(&lines);
-    // The paragraph a hard-wrapped line may go on, and whether its last line was full.
-    let mut open: Option<(usize, bool)> = None;
+    // The paragraph a hard-wrapped line may go on, and the width of its last line.
+    let mut open: Option<(usize, usize)> = None;
     let mut table: Option<Table> = None;
     for line in lines {
         let t = line.trim();
@@ -92,8 +92,16 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
             }
             continue;
         }
-        if let (Some(w), Some((k, true))) = (&wrap, open) {
-            if w.continues(line) && columns(t).is_none() {
+        let t_owned;
+        let t = match &wrap {
+            Some(_) => {
+                t_owned = unspace(t);
+                t_owned.as_str()
+            }
+            None => t,
+        };
+        if let (Some(w), Some((k, last))) = (&wrap, open) {
+            if w.ended_full(last, t) && w.continues(line) && columns(t).is_none() {
                 if let Some(Block::Paragraph { text, .. }) = doc.blocks.get_mut(k) {
                     if text.ends_with(|c: char| c.is_ascii_alphanumeric())
                         && t.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -101,7 +109,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
                         text.push(' ');
                     }
                     text.push_str(t);
-                    open = Some((k, w.is_full(line)));
+                    open = Some((k, width(line.trim_end())));
                     continue;
                 }
             }
@@ -126,13 +134,22 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
                 Align::default()
             };
             doc.blocks.push(Block::Paragraph { text: t.to_string(), align });
-            if let Some(w) = &wrap {
-                open = Some((doc.blocks.len() - 1, w.is_full(line)));
+            if wrap.is_some() {
+                open = Some((doc.blocks.len() - 1, width(line.trim_end())));
             }
         }
     }
     if let Some(tab) = table {
         doc.blocks.push(Block::Table(tab));
+    }
+    // A title set larger can fill its first line to the margin; the centred line under it
+    // says it is a title too.
+    if let [Block::Paragraph { text, align: first @ Align::Justify }, Block::Paragraph { align: Align::Center, .. }, ..] =
+        &mut doc.blocks[..]
+    {
+        if wrap.is_some() && !text.contains('。') && text.chars().count() <= 40 {
+            *first = Align::Center;
+        }
     }
     Ok(doc)
 }
@@ -161,8 +178,11 @@ impl Wrap {
         ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len()).then_some(Wrap { full })
     }
 
-    fn is_full(&self, line: &str) -> bool {
-        width(line.trim_end()) * 100 >= self.full * 85
+    /// Whether a line `last` columns wide ended only because the page did: it is full, or the
+    /// next line's first word (a web address, a number) would not have fitted after it.
+    fn ended_full(&self, last: usize, next: &str) -> bool {
+        let word = next.chars().take_while(|c| c.is_ascii_graphic() || *c == '（' || *c == '(').collect::<String>();
+        last * 100 >= self.full * 85 || (width(&word) > 4 && last + width(&word) > self.full)
     }
 
     /// Whether the line goes on the paragraph above (whose last line was full): not indented,
@@ -177,6 +197,25 @@ impl Wrap {
     fn centred(&self, line: &str) -> bool {
         indent(line) >= 4 && (width(line.trim()) + indent(line)) * 10 < self.full * 9
     }
+}
+
+/// A line of text taken from a printed page without the spaces the extraction put between
+/// Chinese and Latin letters or digits (`2022 年` for `2022年`): they stand for glyph spacing
+/// on the page, not for spaces in the text.
+fn unspace(t: &str) -> String {
+    let chars: Vec<char> = t.chars().collect();
+    let wide = |c: char| width(c.encode_utf8(&mut [0; 4])) == 2;
+    let mut out = String::with_capacity(t.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' && i > 0 && i + 1 < chars.len() {
+            let (a, b) = (chars[i - 1], chars[i + 1]);
+            if (wide(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && wide(b)) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Display columns: CJK characters and full-width forms take two.
@@ -200,10 +239,15 @@ fn is_numbered_heading(t: &str) -> bool {
         })
 }
 
-/// A page number on a line of its own: `— 1 —`, `-2-`, `第3页`.
+/// A page number on a line of its own: `— 1 —`, `-2-`, `第3页`, `第3页 共6页`.
 fn is_folio(t: &str) -> bool {
     let inner = t.trim_matches(['-', '—', '–', ' ']);
-    inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit())
+    let dashed = inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    let counted = t.split_whitespace().all(|w| {
+        let n = w.strip_prefix('第').or_else(|| w.strip_prefix('共')).and_then(|w| w.strip_suffix('页'));
+        n.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    });
+    dashed || (counted && !t.is_empty())
 }
 
 /// The fields of a line set in columns: parted by two or more spaces, at least one of them a
@@ -349,5 +393,21 @@ mod tests {
             "无。",
         ];
         assert_eq!(texts(&lines.join("\n")), lines);
+    }
+
+    #[test]
+    fn printed_page_text_loses_its_extraction_spacing() {
+        // `第1页` folios, a web address wrapped whole to the next line, and the spaces an
+        // extraction puts between Chinese and digits.
+        let full = "本报告所列数据的统计期限自2022年1月1日起至年12月31日止本年度报告";
+        let mut text = String::new();
+        for _ in 0..5 {
+            text += &format!("   {full}\n{full}\n完。\n");
+        }
+        text += &format!("   本报告公布在某某市某某区某某镇人民政府的门户网站\n(www.example.gov.cn)政府信息公开专栏。\n   {full}\n              第2页\n\u{c}续 2023 年完。\n");
+        let t = texts(&text);
+        assert_eq!(t[5], "本报告公布在某某市某某区某某镇人民政府的门户网站(www.example.gov.cn)政府信息公开专栏。");
+        assert_eq!(t[6], format!("{full}续2023年完。"));
+        assert_eq!(t[7], "第2页");
     }
 }
