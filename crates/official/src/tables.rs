@@ -417,11 +417,13 @@ pub fn applications(records: &[Record]) -> (RowTable, Placement) {
             // between the lines).
             let own: Vec<&String> = rec.labels.iter().filter(|l| !is_group_caption(&core(l))).collect();
             let heads = (2..=own.len().min(4)).map(|k| own[own.len() - k..].iter().map(|s| s.as_str()).collect::<String>());
-            let next = records.get(i + 1).and_then(|next| next.labels.first());
-            let tail = next.map(|tail| format!("{label}{tail}"));
-            // Text set in columns puts a group caption's piece on the row's line, between the
-            // lines of its label (`2.没有现成信息需要另行` / `无法提  3 0 …` / `制作`).
-            let around = next.zip(own.len().checked_sub(2).map(|k| own[k])).map(|(tail, head)| format!("{head}{tail}"));
+            let next: Vec<&String> = records.get(i + 1).map_or(vec![], |next| next.labels.iter().take(2).collect());
+            // Text set in columns puts a group caption's pieces on the row's lines, between the
+            // lines of its label (`2.没有现成信息需要另` / `三、  3 0 …` / `提供  行制作`): the
+            // tail may be the first or the second label after the numbers.
+            let tail = next.iter().map(|tail| format!("{label}{tail}")).collect::<Vec<_>>();
+            let head = own.len().checked_sub(2).map(|k| own[k]);
+            let around = head.into_iter().flat_map(|head| next.iter().map(move |tail| format!("{head}{tail}")));
             app_row(label, group.as_deref())
                 .or_else(|| heads.chain(tail).chain(around).find_map(|l| app_row(&l, group.as_deref())))
         };

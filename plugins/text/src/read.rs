@@ -251,11 +251,12 @@ fn is_folio(t: &str) -> bool {
 }
 
 /// The fields of a line set in columns: parted by two or more spaces, at least one of them a
-/// number. Prose never spaces its words so, nor does it stand numbers alone between them.
+/// number, or parted by a gap of six spaces or more (label pieces of one row). Prose never
+/// spaces its words so, nor does it stand numbers alone between them.
 fn columns(line: &str) -> Option<Vec<&str>> {
     let fields: Vec<&str> = line.split("  ").map(str::trim).filter(|f| !f.is_empty()).collect();
     let number = |f: &&str| f.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
-    (fields.len() >= 2 && fields.iter().any(number)).then_some(fields)
+    (fields.len() >= 2 && (fields.iter().any(number) || line.trim().contains("      "))).then_some(fields)
 }
 
 fn is_rule(s: &str) -> bool {
