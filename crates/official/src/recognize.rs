@@ -396,7 +396,12 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
             _ => None,
         })
         .collect();
-    let pick = texts.iter().position(|t| t.2 == Some(1) && is_report_title(t.1)).or_else(|| texts.iter().position(|t| is_report_title(t.1)));
+    // A title names its agency or its year; a bare `政府信息公开年报` is a site's column name.
+    let names = |t: &str| agency_from_title(t).is_some() || t.contains(|c: char| c.is_ascii_digit()) || t.contains('〇');
+    // In order: a top heading that names them, any line that does, a top heading, any line.
+    let pick = [(true, true), (false, true), (true, false), (false, false)].iter().find_map(|&(top, named)| {
+        texts.iter().position(|t| is_report_title(t.1) && (!top || t.2 == Some(1)) && (!named || names(t.1)))
+    });
     let Some(k) = pick else {
         // A title broken where neither line is one alone (`…政府信息公开工作` / `年度报告`):
         // two adjacent lines both set as a title.

@@ -303,3 +303,18 @@ fn a_title_broken_where_neither_line_is_one_alone_is_joined() {
     assert_eq!(m.title, "五常市背荫河镇人民政府2022年政府信息公开工作年度报告");
     assert_eq!(m.agency.as_deref(), Some("五常市背荫河镇人民政府"));
 }
+
+#[test]
+fn a_site_column_named_nianbao_is_not_the_title() {
+    // The page's column name, even set as the top heading, names no agency and no year.
+    let doc = Document {
+        blocks: vec![
+            heading(1, "政府信息公开年报"),
+            para("2019年度浏阳市达浒镇人民政府政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
+        ..Document::default()
+    };
+    assert_eq!(recognize(&doc).report.meta.title, "2019年度浏阳市达浒镇人民政府政府信息公开工作年度报告");
+}
