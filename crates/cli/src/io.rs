@@ -185,8 +185,16 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".nianbao-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".nianbao-");
+    // A temporary file is private to its owner; the output is not: it gets what a new file
+    // gets under the user's umask, or keeps the mode of the file it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::metadata(path).map_or(std::fs::Permissions::from_mode(0o666), |m| m.permissions()));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| format!("{name}: cannot create a file in {}: {}", dir.display(), io_reason(&e)))?;
     tmp.write_all(bytes).map_err(|e| format!("{name}: cannot write: {e}"))?;

@@ -75,6 +75,25 @@ fn a_failed_conversion_leaves_no_output_file() {
     assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_mode_of_a_new_file_or_keep_the_one_they_replace() {
+    // Written through a private temporary file, an output must not stay private.
+    use std::os::unix::fs::PermissionsExt;
+    let home = tmp();
+    let dir = tmp();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").unwrap();
+    let out = dir.path().join("out.json");
+    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).arg("-o").arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode(&out), mode(&plain), "as a new file under this umask");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    run(nianbao(home.path()).arg("convert").arg(seed("001")).arg("-o").arg(&out));
+    assert_eq!(mode(&out), 0o640, "the replaced file's mode");
+}
+
 #[test]
 fn a_batch_goes_on_past_a_bad_file_and_reports_it() {
     let home = tmp();
