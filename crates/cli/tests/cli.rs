@@ -178,3 +178,23 @@ fn inspect_shows_the_outline_and_the_recognition() {
     assert!(v["document"]["blocks"].as_array().unwrap().iter().any(|b| b["type"] == "table"));
     assert_eq!(v["report"]["meta"]["layout"], "gb2019");
 }
+
+#[test]
+fn characters_the_built_in_font_lacks_are_set_from_a_system_font_or_warned_of() {
+    // 堃 and 喆 are not in GB2312, which the built-in PDF font covers.
+    let home = tmp();
+    let dir = tmp();
+    let mut report: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture("s1-r007-docx.truth.json")).unwrap()).unwrap();
+    report["meta"]["title"] = "堃喆镇人民政府2020年政府信息公开工作年度报告".into();
+    let json = dir.path().join("rare.json");
+    std::fs::write(&json, report.to_string()).unwrap();
+    let pdf = dir.path().join("rare.pdf");
+    let o = run(nianbao(home.path()).arg("convert").arg(&json).arg("-o").arg(&pdf));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let set = err.contains("note: the built-in font lacks 堃喆; they are set in ");
+    let boxes = err.contains("warning: no font at hand has 堃喆: they print as empty boxes");
+    assert!(set || boxes, "{err}");
+    // Either way the text reads back whole.
+    assert_eq!(to_json(home.path(), &pdf)["meta"]["title"], "堃喆镇人民政府2020年政府信息公开工作年度报告");
+}

@@ -35,8 +35,7 @@ pub struct Font<'a> {
 }
 
 impl<'a> Font<'a> {
-    fn parse(data: &'a [u8], what: &str) -> Result<Font<'a>, Error> {
-        let index = 0;
+    fn parse(data: &'a [u8], index: u32, what: &str) -> Result<Font<'a>, Error> {
         let face = Parsed::parse(data, index)
             .map_err(|e| Error::new(format!("{what} is not a TrueType or OpenType font ({e})")))?;
         let tables = face.tables();
@@ -102,9 +101,12 @@ impl<'a> Font<'a> {
     }
 }
 
-/// The fonts in order of preference; the last one is the built-in font.
+/// The fonts in order of preference: the user's, the built-in one, a system font for what
+/// the built-in one lacks.
 pub struct FontSet<'a> {
     pub fonts: Vec<Font<'a>>,
+    /// Where the built-in font is in `fonts`: its .notdef box stands for what no font has.
+    builtin: usize,
     chosen: HashMap<char, Glyph>,
 }
 
@@ -117,10 +119,21 @@ impl<'a> FontSet<'a> {
     pub fn new(user: Option<(&'a [u8], &str)>, builtin: &'a [u8]) -> Result<FontSet<'a>, Error> {
         let mut fonts = Vec::new();
         if let Some((data, path)) = user {
-            fonts.push(Font::parse(data, &format!("the font {path}"))?);
+            fonts.push(Font::parse(data, 0, &format!("the font {path}"))?);
         }
-        fonts.push(Font::parse(builtin, "the built-in font")?);
-        Ok(FontSet { fonts, chosen: HashMap::new() })
+        fonts.push(Font::parse(builtin, 0, "the built-in font")?);
+        Ok(FontSet { builtin: fonts.len() - 1, fonts, chosen: HashMap::new() })
+    }
+
+    /// Adds a font (a face of a collection) that serves what the fonts before it lack.
+    pub fn fall_back_to(&mut self, data: &'a [u8], index: u32, path: &str) -> Result<(), Error> {
+        self.fonts.push(Font::parse(data, index, &format!("the font {path}"))?);
+        Ok(())
+    }
+
+    /// Whether some font of the set draws `ch`.
+    pub fn has(&self, ch: char) -> bool {
+        self.fonts.iter().any(|f| f.face.glyph_index(ch).is_some_and(|g| g.0 != 0))
     }
 
     /// The glyph that draws `ch`: from the first font that has it, else the built-in font's
@@ -129,13 +142,12 @@ impl<'a> FontSet<'a> {
         if let Some(g) = self.chosen.get(&ch) {
             return *g;
         }
-        let last = self.fonts.len() - 1;
         let (font, gid) = self
             .fonts
             .iter()
             .enumerate()
             .find_map(|(i, f)| f.face.glyph_index(ch).filter(|g| g.0 != 0).map(|g| (i, g.0)))
-            .unwrap_or((last, 0));
+            .unwrap_or((self.builtin, 0));
         let f = &mut self.fonts[font];
         let glyph = if f.used.len() < MAX_CIDS {
             Glyph { font: font as u8, cid: f.cid(ch, gid), advance: f.advance(gid), ch }
