@@ -422,7 +422,14 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
     if k > 0 {
         let (pi, prev, pl, pa) = texts[k - 1];
         let joined = format!("{prev}{title}");
-        if pi + 1 == idx && titled(pl, pa) && titled(level, align) && agency_from_title(&title).is_none() && agency_from_title(&joined).is_some() {
+        // Without styles (a converter dropped them) the line above must be an agency's name
+        // and nothing else.
+        let bare_agency = prev.chars().count() <= 30 && looks_like_agency(prev.trim());
+        if pi + 1 == idx
+            && ((titled(pl, pa) && titled(level, align)) || bare_agency)
+            && agency_from_title(&title).is_none()
+            && agency_from_title(&joined).is_some()
+        {
             title = joined;
         }
     }

@@ -318,3 +318,21 @@ fn a_site_column_named_nianbao_is_not_the_title() {
     };
     assert_eq!(recognize(&doc).report.meta.title, "2019年度浏阳市达浒镇人民政府政府信息公开工作年度报告");
 }
+
+#[test]
+fn a_title_under_its_agency_joins_even_without_styles() {
+    // A converter (pandoc) dropped the centring: the agency's name alone on the line above a
+    // title that names none.
+    let doc = Document {
+        blocks: vec![para("泉州市安溪县人力资源和社会保障局"), para("2025年政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        ..Document::default()
+    };
+    let m = recognize(&doc).report.meta;
+    assert_eq!(m.title, "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告");
+    // A site's name above a title that names its own agency stays out of it.
+    let doc = Document {
+        blocks: vec![para("泉州市人民政府"), para("2023年度泉州市教育局政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        ..Document::default()
+    };
+    assert_eq!(recognize(&doc).report.meta.title, "2023年度泉州市教育局政府信息公开工作年度报告");
+}
