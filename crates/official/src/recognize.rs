@@ -459,6 +459,16 @@ const CHROME: &[&str] = &[
     "网站地图", "分享到", "收藏本页", "浏览次数", "次浏览", "主办 ", "承办 ",
 ];
 
+/// `第二十条第（一）项`: a caption of the active-disclosure table, left on a line of its own
+/// where a copy kept the table's rows apart from it (a browser copy of a one-cell row).
+fn is_ad_caption(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    t.strip_prefix("第二十条第")
+        .and_then(|r| r.strip_suffix('项'))
+        .and_then(|r| r.strip_prefix(['(', '（'])?.strip_suffix([')', '）']))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c)))
+}
+
 /// A page number as official documents print them, `— 5 —`, `-5-` or `第5页`, left in by a copy of a
 /// printed page (or an export that keeps the footer). Unlike other chrome it does not mark the
 /// end of the report: more of it follows on the next page.
@@ -602,7 +612,7 @@ impl Walker<'_> {
                 }
                 Item::Section(_, text) => self.freeform_line(text, None, &mut sections, &mut cur),
                 Item::Text { text, level, .. } => {
-                    if is_page_number(text) {
+                    if is_page_number(text) || is_ad_caption(text) {
                         continue;
                     }
                     if is_chrome(text) {

@@ -336,3 +336,24 @@ fn a_title_under_its_agency_joins_even_without_styles() {
     };
     assert_eq!(recognize(&doc).report.meta.title, "2023年度泉州市教育局政府信息公开工作年度报告");
 }
+
+#[test]
+fn an_active_disclosure_caption_on_a_line_of_its_own_is_not_narrative() {
+    // A browser's copy of a page keeps a one-cell row (`第二十条第（一）项`) apart from the
+    // tab-separated rows of its table.
+    let doc = Document {
+        blocks: vec![
+            para("一、总体情况"),
+            para("本年度工作情况。"),
+            para("二、主动公开政府信息情况"),
+            para("第二十条第（一）项"),
+            para("三、收到和处理政府信息公开申请情况"),
+            para("四、政府信息公开行政复议、行政诉讼情况"),
+            para("五、存在的主要问题及改进情况"),
+            para("六、其他需要报告的事项"),
+        ],
+        ..Document::default()
+    };
+    let sections = recognize(&doc).report.sections;
+    assert!(sections.iter().find(|s| s.no == Some(2)).unwrap().paragraphs.is_empty());
+}

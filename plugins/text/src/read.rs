@@ -174,8 +174,11 @@ impl Wrap {
         // Web text has a line per paragraph, of any length; in wrapped text most long lines
         // are full (the short ones are table cells, headings and paragraph ends).
         let long: Vec<usize> = widths.into_iter().filter(|&w| w * 2 >= full).collect();
-        let at_full = long.iter().filter(|&&w| w * 100 >= full * 85).count();
-        ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len()).then_some(Wrap { full })
+        let at_full = long.iter().filter(|&&w| w * 100 >= full * 85 && w * 100 <= full * 110).count();
+        // Hard-wrapped text has no line much wider than the rest.
+        let wider = long.iter().filter(|&&w| w * 100 > full * 115).count();
+        ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len() && wider * 10 <= long.len())
+            .then_some(Wrap { full })
     }
 
     /// Whether a line `last` columns wide ended only because the page did: it is full, or the
