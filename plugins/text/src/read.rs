@@ -174,11 +174,9 @@ impl Wrap {
         // Web text has a line per paragraph, of any length; in wrapped text most long lines
         // are full (the short ones are table cells, headings and paragraph ends).
         let long: Vec<usize> = widths.into_iter().filter(|&w| w * 2 >= full).collect();
+        // A page's lines run to its width and no further.
         let at_full = long.iter().filter(|&&w| w * 100 >= full * 85 && w * 100 <= full * 110).count();
-        // Hard-wrapped text has no line much wider than the rest.
-        let wider = long.iter().filter(|&&w| w * 100 > full * 115).count();
-        ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len() && wider * 10 <= long.len())
-            .then_some(Wrap { full })
+        ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len()).then_some(Wrap { full })
     }
 
     /// Whether a line `last` columns wide ended only because the page did: it is full, or the
@@ -413,5 +411,17 @@ mod tests {
         assert_eq!(t[5], "本报告公布在某某市某某区某某镇人民政府的门户网站(www.example.gov.cn)政府信息公开专栏。");
         assert_eq!(t[6], format!("{full}续2023年完。"));
         assert_eq!(t[7], "第2页");
+    }
+
+    #[test]
+    fn paragraphs_of_a_web_page_are_not_taken_for_wrapped_lines() {
+        // A page copied as text: short lines and paragraphs of all lengths, a line each. A
+        // few paragraphs have the same length, but others run far past it: not a page width.
+        let p = |n: usize| "本年度政府信息公开工作稳步推进。".repeat(n);
+        let mut lines: Vec<String> = (0..47).map(|i| format!("工作动态{i}")).collect();
+        for (k, n) in [4, 5, 5, 5, 10, 12, 15, 20].into_iter().enumerate() {
+            lines.insert(k * 6 + 1, p(n));
+        }
+        assert_eq!(texts(&lines.join("\n")).len(), lines.len());
     }
 }
