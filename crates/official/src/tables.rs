@@ -348,6 +348,9 @@ fn short(labels: &[String]) -> String {
     t
 }
 
+/// The record of a row whose cells are all blank.
+static BLANK: Record = Record { labels: Vec::new(), values: Vec::new() };
+
 pub fn active_disclosure(records: &[Record]) -> (RowTable, Placement) {
     let mut v2021 = 0;
     let mut v2019 = 0;
@@ -362,6 +365,14 @@ pub fn active_disclosure(records: &[Record]) -> (RowTable, Placement) {
     let mut p = Placement::default();
     let mut found: Vec<(&'static Row, &Record)> = Vec::new();
     for rec in records {
+        // A row printed with its cells blank, in a run of cells that dropped the blanks: its
+        // label, exactly, and then the next row's label.
+        for l in rec.labels.iter().rev().skip(1) {
+            let c = core(l);
+            if let Some(row) = rows.iter().find(|r| r.label.last().is_some_and(|x| core(x) == c)) {
+                found.push((row, &BLANK));
+            }
+        }
         let Some(label) = rec.labels.last() else {
             if rec.has_number_or_mark() {
                 p.unplaced.push(format!("{} values without a row label", rec.values.len()));

@@ -357,3 +357,23 @@ fn an_active_disclosure_caption_on_a_line_of_its_own_is_not_narrative() {
     let sections = recognize(&doc).report.sections;
     assert!(sections.iter().find(|s| s.no == Some(2)).unwrap().paragraphs.is_empty());
 }
+
+#[test]
+fn a_row_printed_blank_in_a_flat_run_is_a_row_of_nulls() {
+    // Text copied from a printed table keeps no blank cells: 规章's row is its label alone.
+    for (name, truth) in truths().into_iter().filter(|(n, _)| n.contains("docx")) {
+        let Some(ad) = &truth.tables.active_disclosure else { continue };
+        if !ad.rows.get("regulations").is_some_and(|r| r.values().all(Option::is_none)) {
+            continue;
+        }
+        let mut doc = render(&truth);
+        let at = doc.blocks.iter().position(|b| matches!(b, Block::Table(t) if t.rows.iter().flatten().any(|c| c.text == "规章"))).unwrap();
+        let Block::Table(t) = doc.blocks.remove(at) else { unreachable!() };
+        let cells = t.rows.iter().flatten().filter(|c| !c.text.trim().is_empty()).map(|c| para(&c.text));
+        doc.blocks.splice(at..at, cells);
+        let back = recognize(&doc).report;
+        assert_eq!(back.tables.active_disclosure, truth.tables.active_disclosure, "{name}");
+        return;
+    }
+    panic!("no fixture prints 规章's row blank");
+}
