@@ -402,10 +402,10 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
     let pick = [(true, true), (false, true), (true, false), (false, false)].iter().find_map(|&(top, named)| {
         texts.iter().position(|t| is_report_title(t.1) && (!top || t.2 == Some(1)) && (!named || names(t.1)))
     });
+    let titled = |l: Option<u8>, a: Align| l.is_some() || a == Align::Center;
     let Some(k) = pick else {
         // A title broken where neither line is one alone (`…政府信息公开工作` / `年度报告`):
         // two adjacent lines both set as a title.
-        let titled = |l: Option<u8>, a: Align| l.is_some() || a == Align::Center;
         return texts
             .windows(2)
             .find(|w| w[0].0 + 1 == w[1].0 && titled(w[0].2, w[0].3) && titled(w[1].2, w[1].3) && is_report_title(&format!("{}{}", w[0].1, w[1].1)))
@@ -418,7 +418,6 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
     // 年度报告`, or broken anywhere by a writer's line balancing): the line above belongs to it
     // when both are set as a title (headings, or centred) and only together do they name the
     // agency. A title that names its agency alone is whole: the line above is a site name.
-    let titled = |l: Option<u8>, a: Align| l.is_some() || a == Align::Center;
     if k > 0 {
         let (pi, prev, pl, pa) = texts[k - 1];
         let joined = format!("{prev}{title}");
@@ -459,14 +458,12 @@ const CHROME: &[&str] = &[
     "网站地图", "分享到", "收藏本页", "浏览次数", "次浏览", "主办 ", "承办 ",
 ];
 
-/// `第二十条第（一）项`: a caption of the active-disclosure table, left on a line of its own
-/// where a copy kept the table's rows apart from it (a browser copy of a one-cell row).
+/// `第二十条第（一）项`: a caption of the active-disclosure table (as the layouts print them),
+/// left on a line of its own where a copy kept the table's rows apart from it (a browser copy
+/// of a one-cell row).
 fn is_ad_caption(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    t.strip_prefix("第二十条第")
-        .and_then(|r| r.strip_suffix('项'))
-        .and_then(|r| r.strip_prefix(['(', '（'])?.strip_suffix([')', '）']))
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c)))
+    nianbao_report::layout::ACTIVE_DISCLOSURE_2021.iter().chain(nianbao_report::layout::ACTIVE_DISCLOSURE_2019).any(|g| g.caption == t)
 }
 
 /// A page number as official documents print them, `— 5 —`, `-5-` or `第5页`, left in by a copy of a
