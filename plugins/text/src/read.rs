@@ -205,7 +205,7 @@ impl Wrap {
 /// on the page, not for spaces in the text.
 fn unspace(t: &str) -> String {
     let chars: Vec<char> = t.chars().collect();
-    let wide = |c: char| width(c.encode_utf8(&mut [0; 4])) == 2;
+    let wide = |c: char| unicode_width::UnicodeWidthChar::width(c) == Some(2);
     let mut out = String::with_capacity(t.len());
     for (i, &c) in chars.iter().enumerate() {
         if c == ' ' && i > 0 && i + 1 < chars.len() {

@@ -2,8 +2,9 @@
 //! chunks at wide gaps, with numbers among them, are the rows; the gutters that (nearly) every
 //! such row leaves free are the columns. Header lines above the first row, and header lines
 //! between rows that reach over the number columns, become rows of their own; the other lines
-//! between rows are the wrapped parts of a row's label cells and join the nearest row.
+//! between rows are the wrapped parts of a row's label cells and join the row they belong to.
 
+use super::flow::is_number;
 use super::interp::{Dir, Page};
 use super::lines;
 use super::table::{CellBox, Lattice};
@@ -42,34 +43,17 @@ impl TextLine {
     }
 }
 
-fn numeric(s: &str) -> bool {
-    let s = s.trim();
-    s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || ".,-%".contains(c))
-}
-
 /// The page's free horizontal text as lines of chunks, top to bottom.
 fn text_lines(page: &Page, taken: &[bool]) -> Vec<TextLine> {
-    let mut order: Vec<u32> = (0..page.glyphs.len() as u32)
+    let free: Vec<u32> = (0..page.glyphs.len() as u32)
         .filter(|&i| {
             let g = &page.glyphs[i as usize];
             !taken[i as usize] && g.dir == Dir::Right && !page.glyph_text(g).trim().is_empty()
         })
         .collect();
     let g = |i: u32| &page.glyphs[i as usize];
-    order.sort_by(|&a, &b| g(a).v.total_cmp(&g(b).v).then(g(a).u0.total_cmp(&g(b).u0)));
     let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=order.len() {
-        let split = i == order.len() || {
-            let (anchor, cur) = (g(order[start]), g(order[i]));
-            cur.v - anchor.v > 0.45 * anchor.size.min(cur.size).max(0.1)
-        };
-        if !split {
-            continue;
-        }
-        let members = &mut order[start..i];
-        start = i;
-        members.sort_by(|&a, &b| g(a).u0.total_cmp(&g(b).u0));
+    for members in lines::baselines(page, &free) {
         let mut chunks: Vec<Vec<u32>> = Vec::new();
         for &m in members.iter() {
             match chunks.last_mut() {
@@ -91,7 +75,7 @@ fn text_lines(page: &Page, taken: &[bool]) -> Vec<TextLine> {
             .map(|glyphs| Chunk {
                 x0: g(glyphs[0]).u0,
                 x1: glyphs.iter().map(|&m| g(m).u1).fold(f32::MIN, f32::max),
-                numeric: numeric(&glyphs.iter().map(|&m| page.glyph_text(g(m))).collect::<String>()),
+                numeric: is_number(&glyphs.iter().map(|&m| page.glyph_text(g(m))).collect::<String>()),
                 glyphs,
             })
             .collect();

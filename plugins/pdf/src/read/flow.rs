@@ -393,7 +393,7 @@ fn to_table(l: &Lattice) -> Table {
     Table { name: String::new(), header_rows: header_rows as u32, rows }
 }
 
-fn is_number(s: &str) -> bool {
+pub(super) fn is_number(s: &str) -> bool {
     let s = s.trim();
     !s.is_empty()
         && s.chars().any(|c| c.is_ascii_digit())

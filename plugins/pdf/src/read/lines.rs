@@ -23,13 +23,21 @@ pub struct Line {
 
 /// Builds the lines of the given glyphs, top to bottom (right to left for vertical text).
 pub fn build(page: &Page, glyphs: &[u32]) -> Vec<Line> {
+    let mut lines: Vec<Line> = baselines(page, glyphs).iter().filter_map(|members| make_line(page, members)).collect();
+    lines.sort_by(|a, b| (a.dir as u8).cmp(&(b.dir as u8)).then(a.v.total_cmp(&b.v)).then(a.left.total_cmp(&b.left)));
+    lines
+}
+
+/// The glyphs grouped by their line coordinate, per writing direction, each group in order
+/// along the line.
+pub fn baselines(page: &Page, glyphs: &[u32]) -> Vec<Vec<u32>> {
     let mut order: Vec<u32> = glyphs.to_vec();
     let g = |i: u32| &page.glyphs[i as usize];
     order.sort_by(|&a, &b| {
         let (a, b) = (g(a), g(b));
         (a.dir as u8).cmp(&(b.dir as u8)).then(a.v.total_cmp(&b.v)).then(a.u0.total_cmp(&b.u0))
     });
-    let mut lines = Vec::new();
+    let mut groups = Vec::new();
     let mut start = 0;
     for i in 1..=order.len() {
         let split = i == order.len() || {
@@ -38,16 +46,13 @@ pub fn build(page: &Page, glyphs: &[u32]) -> Vec<Line> {
             prev.dir != cur.dir || (cur.v - anchor.v) > 0.45 * anchor.size.min(cur.size).max(0.1)
         };
         if split {
-            let members = &mut order[start..i];
+            let mut members = order[start..i].to_vec();
             members.sort_by(|&a, &b| g(a).u0.total_cmp(&g(b).u0));
-            if let Some(line) = make_line(page, members) {
-                lines.push(line);
-            }
+            groups.push(members);
             start = i;
         }
     }
-    lines.sort_by(|a, b| (a.dir as u8).cmp(&(b.dir as u8)).then(a.v.total_cmp(&b.v)).then(a.left.total_cmp(&b.left)));
-    lines
+    groups
 }
 
 /// A gap next to CJK text: a space in a table or a ragged line, but in a justified line that
