@@ -3,14 +3,6 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
-
-fn without_notes(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect()),
-        v => v,
-    }
-}
 
 fn check_format(ext: &str) {
     let home = tmp();
@@ -22,7 +14,7 @@ fn check_format(ext: &str) {
             continue;
         }
         let truth_path = doc.with_extension("truth.json");
-        let truth = without_notes(serde_json::from_slice(&std::fs::read(&truth_path).unwrap()).unwrap());
+        let truth = read_truth(&truth_path);
         let out = to_json(home.path(), &doc);
         assert_eq!(out["meta"], truth["meta"], "{}: meta", doc.display());
         assert_eq!(out["tables"], truth["tables"], "{}: tables", doc.display());
@@ -61,7 +53,7 @@ fn pdf_tables_drawn_without_rules_equal_their_truth() {
     let home = tmp();
     let pdf = repo().join("plugins/pdf/fixtures/read/lo-unruled.pdf");
     let truth_path = repo().join("tests/fixtures/reports/s1-r001-docx.truth.json");
-    let truth = without_notes(serde_json::from_slice(&std::fs::read(truth_path).unwrap()).unwrap());
+    let truth = read_truth(truth_path);
     let out = to_json(home.path(), &pdf);
     assert_eq!(out["tables"], truth["tables"]);
     assert_eq!(out["sections"], truth["sections"]);
@@ -73,7 +65,7 @@ fn text_taken_from_a_printed_report_by_pdftotext() {
     // See tests/fixtures/text/make.sh. With -layout the tables are columns of figures and the
     // paragraphs are hard-wrapped lines: all of it reads back as the truth.
     let home = tmp();
-    let truth = without_notes(serde_json::from_slice(&std::fs::read(fixture("s1-r001-docx.truth.json")).unwrap()).unwrap());
+    let truth = read_truth(fixture("s1-r001-docx.truth.json"));
     let layout = to_json(home.path(), &repo().join("tests/fixtures/text/s1-r001-pdftotext-layout.txt"));
     assert_eq!(layout["tables"], truth["tables"]);
     assert_eq!(layout["sections"], truth["sections"]);
@@ -84,7 +76,7 @@ fn text_taken_from_a_printed_report_by_pdftotext() {
     // LibreOffice's PDF through pdftotext -layout: a group caption's pieces stand on the lines
     // of the labels beside it (`(四)无法 2.没有现成信息需要另` / `提供  行制作`).
     let lo = to_json(home.path(), &repo().join("tests/fixtures/text/s1-r001-pdf-lo-pdftotext-layout.txt"));
-    let lo_truth = without_notes(serde_json::from_slice(&std::fs::read(fixture("s1-r001-pdf-lo.truth.json")).unwrap()).unwrap());
+    let lo_truth = read_truth(fixture("s1-r001-pdf-lo.truth.json"));
     assert_eq!(lo["tables"], lo_truth["tables"]);
     assert_eq!(lo, lo_truth);
     let plain = to_json(home.path(), &repo().join("tests/fixtures/text/s1-r001-pdftotext.txt"));

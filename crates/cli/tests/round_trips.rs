@@ -6,13 +6,6 @@ use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn without_notes(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect()),
-        v => v,
-    }
-}
-
 /// The reports to round-trip, as JSON files in `dir`: the fixture truths and the seeds with
 /// tables (converted from text first).
 fn inputs(home: &Path, dir: &Path) -> Vec<PathBuf> {
@@ -21,7 +14,7 @@ fn inputs(home: &Path, dir: &Path) -> Vec<PathBuf> {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".truth.json") {
-            let v = without_notes(serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap());
+            let v = read_truth(&p);
             let dst = dir.join(format!("{stem}.json"));
             std::fs::write(&dst, serde_json::to_vec(&v).unwrap()).unwrap();
             out.push(dst);

@@ -91,7 +91,7 @@ fn our_docx_saved_as_a_web_page_by_libreoffice_reads_back_as_the_report() {
     }
     let home = tmp();
     for (t, html) in through_libreoffice(home.path(), "docx", "html") {
-        let truth = without_notes(serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap());
+        let truth = read_truth(&t);
         let got = to_json(home.path(), &html);
         let name = html.file_name().unwrap().to_string_lossy();
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
@@ -107,19 +107,12 @@ fn our_xlsx_saved_as_ods_and_xls_by_libreoffice_reads_back_as_the_report() {
     let home = tmp();
     for format in ["ods", "xls"] {
         for (t, sheet) in through_libreoffice(home.path(), "xlsx", format) {
-            let truth = without_notes(serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap());
+            let truth = read_truth(&t);
             let got = to_json(home.path(), &sheet);
             let name = sheet.file_name().unwrap().to_string_lossy();
             assert_eq!(got["tables"], truth["tables"], "{name}: tables");
             assert_eq!(got, truth, "{name}");
         }
-    }
-}
-
-fn without_notes(v: Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect()),
-        v => v,
     }
 }
 
@@ -193,7 +186,7 @@ fn government_pages_printed_by_chromium_read_as_the_pages_do() {
         let pdf = home.path().join(format!("{name}.pdf"));
         print(chromium, &html, &pdf, true, &home.path().join("chromium"));
         let truth =
-            without_notes(serde_json::from_slice(&std::fs::read(html.with_extension("truth.json")).unwrap()).unwrap());
+            read_truth(html.with_extension("truth.json"));
         let got = to_json(home.path(), &pdf);
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
         assert_eq!(got["meta"], truth["meta"], "{name}: meta");

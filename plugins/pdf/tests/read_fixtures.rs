@@ -331,7 +331,7 @@ fn rotated_pages_read_upright() {
 
 /// The row of a table whose cells, read left to right, start with the label and end in
 /// `values`.
-fn row_ending<'a>(t: &'a Table, label: &str, values: &[&str]) -> Option<Vec<String>> {
+fn row_ending(t: &Table, label: &str, values: &[&str]) -> Option<Vec<String>> {
     t.rows.iter().map(|r| r.iter().map(|c| c.text.clone()).collect::<Vec<_>>()).find(|cells| {
         cells.iter().any(|c| c.replace('\n', "") == label)
             && cells.len() >= values.len()

@@ -67,3 +67,12 @@ pub fn to_json(home: &Path, file: &Path) -> serde_json::Value {
     assert!(o.status.success(), "convert {} failed: {}", file.display(), stderr(&o));
     serde_json::from_slice(&o.stdout).expect("JSON on stdout")
 }
+
+/// A fixture's truth as JSON, without its notes (keys starting with `_` are not the model).
+pub fn read_truth(path: impl AsRef<Path>) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect()),
+        v => v,
+    }
+}
