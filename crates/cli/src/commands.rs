@@ -15,7 +15,14 @@ fn fail(msg: &str) -> u8 {
     FAILED
 }
 
-pub fn convert(inputs: &[PathBuf], output: Option<&Path>, from: Option<&str>, to: Option<&str>, raw_opts: &[String], font: Option<&Path>) -> u8 {
+pub fn convert(
+    inputs: &[PathBuf],
+    output: Option<&Path>,
+    from: Option<&str>,
+    to: Option<&str>,
+    raw_opts: &[String],
+    font: Option<&Path>,
+) -> u8 {
     let options = match parse_options(raw_opts, font) {
         Ok(o) => o,
         Err(e) => return fail(&e),
@@ -27,7 +34,12 @@ pub fn convert(inputs: &[PathBuf], output: Option<&Path>, from: Option<&str>, to
         (Some(t), _) => t.to_string(),
         (None, Some(o)) if out_dir.is_none() && o.as_os_str() != "-" => match out_ext(o) {
             Some(e) => e,
-            None => return fail(&format!("{}: cannot tell the output format from the file name; say --to FORMAT", o.display())),
+            None => {
+                return fail(&format!(
+                    "{}: cannot tell the output format from the file name; say --to FORMAT",
+                    o.display()
+                ))
+            }
         },
         _ => return fail("say which format to write with --to FORMAT (or -o FILE with an extension)"),
     };
@@ -52,13 +64,19 @@ pub fn convert(inputs: &[PathBuf], output: Option<&Path>, from: Option<&str>, to
             None => output.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
         };
         if target.as_os_str() != "-" && !seen.insert(target.clone()) {
-            eprintln!("error: {}: its output {} would overwrite another input's output; skipped", input.display(), target.display());
+            eprintln!(
+                "error: {}: its output {} would overwrite another input's output; skipped",
+                input.display(),
+                target.display()
+            );
             failed += 1;
             continue;
         }
         let result = read_input(input)
             .and_then(|i| host.load(&i, from, &options).map(|l| (i, l)))
-            .and_then(|(i, l)| host.write(&l.report, &to, &options).map_err(|e| format!("{}: cannot write {to}: {e}", i.name)))
+            .and_then(|(i, l)| {
+                host.write(&l.report, &to, &options).map_err(|e| format!("{}: cannot write {to}: {e}", i.name))
+            })
             .and_then(|bytes| write_output(&target, &bytes));
         if let Err(e) = result {
             eprintln!("error: {e}");
@@ -66,7 +84,12 @@ pub fn convert(inputs: &[PathBuf], output: Option<&Path>, from: Option<&str>, to
         }
     }
     if many {
-        eprintln!("converted {} of {} files{}", inputs.len() - failed, inputs.len(), if failed > 0 { format!("; {failed} failed") } else { String::new() });
+        eprintln!(
+            "converted {} of {} files{}",
+            inputs.len() - failed,
+            inputs.len(),
+            if failed > 0 { format!("; {failed} failed") } else { String::new() }
+        );
     }
     if failed > 0 {
         FAILED
@@ -103,8 +126,10 @@ pub fn validate(files: &[PathBuf], json: bool, from: Option<&str>) -> u8 {
     }
     let problems = results.iter().flat_map(|(_, f)| f).filter(|f| f.is_problem()).count();
     if json {
-        let out: Vec<serde_json::Value> =
-            results.iter().map(|(files, findings)| serde_json::json!({ "files": files, "findings": findings })).collect();
+        let out: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(files, findings)| serde_json::json!({ "files": files, "findings": findings }))
+            .collect();
         println!("{}", serde_json::to_string_pretty(&out).expect("findings serialize"));
     } else {
         for (files, findings) in &results {
@@ -144,7 +169,14 @@ fn outline(doc: &Document) -> Vec<String> {
             Block::Paragraph { text, .. } => format!("[{i}] paragraph: {}", clip(text, 60)),
             Block::Table(t) => {
                 let g = t.grid();
-                let first: Vec<String> = t.rows.iter().flatten().filter(|c| !c.text.trim().is_empty()).take(3).map(|c| clip(&c.text, 12)).collect();
+                let first: Vec<String> = t
+                    .rows
+                    .iter()
+                    .flatten()
+                    .filter(|c| !c.text.trim().is_empty())
+                    .take(3)
+                    .map(|c| clip(&c.text, 12))
+                    .collect();
                 format!("[{i}] table {} rows × {} columns: {} …", t.rows.len(), g.width, first.join(" | "))
             }
             Block::Image { alt } => format!("[{i}] image {}", clip(alt, 40)),
@@ -193,8 +225,14 @@ pub fn inspect(file: &Path, json: bool, from: Option<&str>, raw_opts: &[String])
         println!("  section {no} {}: {} paragraphs", s.title, s.paragraphs.len());
     }
     let t = &r.tables;
-    println!("  active_disclosure  {}", t.active_disclosure.as_ref().map_or("null".into(), |x| format!("{} ({} rows)", x.layout, x.rows.len())));
-    println!("  applications       {}", t.applications.as_ref().map_or("null".into(), |x| format!("{} ({} rows)", x.layout, x.rows.len())));
+    println!(
+        "  active_disclosure  {}",
+        t.active_disclosure.as_ref().map_or("null".into(), |x| format!("{} ({} rows)", x.layout, x.rows.len()))
+    );
+    println!(
+        "  applications       {}",
+        t.applications.as_ref().map_or("null".into(), |x| format!("{} ({} rows)", x.layout, x.rows.len()))
+    );
     println!("  review_litigation  {}", if t.review_litigation.is_some() { "present" } else { "null" });
     if !loaded.notes.is_empty() {
         println!("\nnotes:");
@@ -240,7 +278,8 @@ pub fn plugins(json: bool) -> u8 {
             let exts: Vec<String> = f.extensions.iter().map(|e| format!(".{e}")).collect();
             println!("{:<9} {rw}   {} — {}", f.name, exts.join(" "), f.description);
         }
-        let origin = if p.origin == Origin::BesideBinary { "beside the binary".to_string() } else { p.origin.to_string() };
+        let origin =
+            if p.origin == Origin::BesideBinary { "beside the binary".to_string() } else { p.origin.to_string() };
         println!("          plugin {} {} from {} ({origin})", p.name, p.version, p.path.display());
     }
     for (name, path) in &reg.shadowed {

@@ -101,7 +101,10 @@ impl Host {
                 Some(e) if self.registry.reader_for_extension(e).is_some() => self.registry.reader_for_extension(e),
                 _ if looks_like_json(&input.bytes) => None,
                 _ => Some(self.registry.sniff(&input.bytes).ok_or_else(|| match &input.ext {
-                    Some(e) => format!("{name}: no plugin reads .{e} files and none recognises the content ({})", self.plugin_names()),
+                    Some(e) => format!(
+                        "{name}: no plugin reads .{e} files and none recognises the content ({})",
+                        self.plugin_names()
+                    ),
                     None => format!("{name}: cannot tell the format; say --from FORMAT ({})", self.plugin_names()),
                 })?),
             },
@@ -146,10 +149,7 @@ impl Host {
         if is_json(to) {
             return "json".into();
         }
-        self.registry
-            .format(to)
-            .and_then(|(_, f)| f.extensions.first().cloned())
-            .unwrap_or_else(|| to.to_lowercase())
+        self.registry.format(to).and_then(|(_, f)| f.extensions.first().cloned()).unwrap_or_else(|| to.to_lowercase())
     }
 }
 
@@ -192,7 +192,8 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::metadata(path).map_or(std::fs::Permissions::from_mode(0o666), |m| m.permissions()));
+        builder
+            .permissions(std::fs::metadata(path).map_or(std::fs::Permissions::from_mode(0o666), |m| m.permissions()));
     }
     let mut tmp = builder
         .tempfile_in(dir)

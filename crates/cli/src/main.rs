@@ -1,16 +1,22 @@
 //! `nianbao`: converts 政府信息公开工作年度报告 between formats and the canonical JSON model,
 //! validates them, and shows what it read. The binary only wires the library crates together.
 
-mod io;
 mod commands;
+mod io;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "nianbao", version, about = "Convert, validate and inspect 政府信息公开工作年度报告 (government information disclosure annual reports)")]
-#[command(after_help = "Formats come from file extensions or content; JSON (the canonical report model) is built in, every other format is a plugin (see `nianbao plugins`).")]
+#[command(
+    name = "nianbao",
+    version,
+    about = "Convert, validate and inspect 政府信息公开工作年度报告 (government information disclosure annual reports)"
+)]
+#[command(
+    after_help = "Formats come from file extensions or content; JSON (the canonical report model) is built in, every other format is a plugin (see `nianbao plugins`)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -90,7 +96,9 @@ fn main() -> ExitCode {
         Command::Convert { inputs, output, from, to, options, font } => {
             commands::convert(&inputs, output.as_deref(), from.as_deref(), to.as_deref(), &options, font.as_deref())
         }
-        Command::Validate { files, format, from } => commands::validate(&files, format == OutputFormat::Json, from.as_deref()),
+        Command::Validate { files, format, from } => {
+            commands::validate(&files, format == OutputFormat::Json, from.as_deref())
+        }
         Command::Inspect { file, json, from, options } => commands::inspect(&file, json, from.as_deref(), &options),
         Command::Plugins { json } => commands::plugins(json),
         Command::Schema => commands::schema(),

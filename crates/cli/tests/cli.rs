@@ -31,7 +31,8 @@ fn validate_exit_codes() {
 #[test]
 fn validate_json_lists_findings_with_rule_cells_and_numbers() {
     let home = tmp();
-    let o = run(nianbao(home.path()).args(["validate", "--format", "json"]).arg(fixture("s1-r008-html-table.truth.json")));
+    let o =
+        run(nianbao(home.path()).args(["validate", "--format", "json"]).arg(fixture("s1-r008-html-table.truth.json")));
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let findings = v[0]["findings"].as_array().unwrap();
@@ -44,7 +45,8 @@ fn validate_json_lists_findings_with_rule_cells_and_numbers() {
 fn validate_checks_consecutive_years_of_one_agency() {
     let home = tmp();
     let dir = tmp();
-    let mut a: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture("s1-r001-html-table.truth.json")).unwrap()).unwrap();
+    let mut a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("s1-r001-html-table.truth.json")).unwrap()).unwrap();
     let p1 = dir.path().join("2022.json");
     std::fs::write(&p1, serde_json::to_vec(&a).unwrap()).unwrap();
     a["meta"]["year"] = 2023.into();
@@ -101,12 +103,19 @@ fn a_batch_goes_on_past_a_bad_file_and_reports_it() {
     let bad = dir.path().join("broken.json");
     std::fs::write(&bad, b"{\"model\": \"something/else\"}").unwrap();
     let out = dir.path().join("out");
-    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).arg(&bad).arg(seed("003")).args(["--to", "json", "-o"]).arg(&out));
+    let o = run(nianbao(home.path())
+        .arg("convert")
+        .arg(seed("001"))
+        .arg(&bad)
+        .arg(seed("003"))
+        .args(["--to", "json", "-o"])
+        .arg(&out));
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("broken.json") && e.contains("something/else"), "{e}");
     assert!(e.contains("converted 2 of 3 files; 1 failed"), "{e}");
-    let mut made: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut made: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     made.sort();
     assert_eq!(made.len(), 2);
     assert!(made[0].starts_with("001_") && made[1].starts_with("003_"));
@@ -184,7 +193,8 @@ fn characters_the_built_in_font_lacks_are_set_from_a_system_font_or_warned_of() 
     // 堃 and 喆 are not in GB2312, which the built-in PDF font covers.
     let home = tmp();
     let dir = tmp();
-    let mut report: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture("s1-r007-docx.truth.json")).unwrap()).unwrap();
+    let mut report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("s1-r007-docx.truth.json")).unwrap()).unwrap();
     report["meta"]["title"] = "堃喆镇人民政府2020年政府信息公开工作年度报告".into();
     let json = dir.path().join("rare.json");
     std::fs::write(&json, report.to_string()).unwrap();

@@ -24,10 +24,21 @@ fn a_plugin_of_another_abi_version_is_refused_by_name_and_the_host_keeps_working
     let lib = built_lib("future_abi_plugin");
     let o = run(nianbao(home.path()).arg("plugins").env("NIANBAO_PLUGIN_PATH", &lib));
     let out = stdout(&o);
-    assert!(out.contains("refused:") && out.contains("`from-the-future` 9.9.9") && out.contains("ABI version 999"), "{out}");
-    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).args(["--to", "json"]).env("NIANBAO_PLUGIN_PATH", &lib));
+    assert!(
+        out.contains("refused:") && out.contains("`from-the-future` 9.9.9") && out.contains("ABI version 999"),
+        "{out}"
+    );
+    let o = run(nianbao(home.path())
+        .arg("convert")
+        .arg(seed("001"))
+        .args(["--to", "json"])
+        .env("NIANBAO_PLUGIN_PATH", &lib));
     assert!(o.status.success());
-    assert!(stderr(&o).contains("warning: ignoring plugin") && stderr(&o).contains("from-the-future"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: ignoring plugin") && stderr(&o).contains("from-the-future"),
+        "{}",
+        stderr(&o)
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["meta"]["year"], 2021);
 }
@@ -53,7 +64,12 @@ fn a_panicking_plugin_is_an_error_and_the_batch_goes_on() {
     assert!(e.contains("converted 1 of 2 files"), "{e}");
     assert!(out.join("001_2d75f7f597d72c01.json").exists());
     // The writer's panic too.
-    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).arg("-o").arg(dir.path().join("y.boom")).env("NIANBAO_PLUGIN_PATH", &lib));
+    let o = run(nianbao(home.path())
+        .arg("convert")
+        .arg(seed("001"))
+        .arg("-o")
+        .arg(dir.path().join("y.boom"))
+        .env("NIANBAO_PLUGIN_PATH", &lib));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("the panicky writer gave up"), "{}", stderr(&o));
     assert!(!dir.path().join("y.boom").exists());

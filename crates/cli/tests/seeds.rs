@@ -59,7 +59,13 @@ fn seed_003_one_cell_per_line_tables_refold() {
     }
     assert_eq!(t["review_litigation"]["litigation_after_review"]["total"], 0);
     // The one-cell lines are table cells, not narrative.
-    let text: String = r["sections"].as_array().unwrap().iter().flat_map(|s| s["paragraphs"].as_array().unwrap()).map(|p| p.as_str().unwrap()).collect();
+    let text: String = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["paragraphs"].as_array().unwrap())
+        .map(|p| p.as_str().unwrap())
+        .collect();
     assert!(!text.contains("本年制发件数") && !text.contains("结果维持"));
     assert!(!text.contains("扫一扫") && !text.contains("相关解读") && !text.contains("附件下载"));
     assert_eq!(r["meta"]["title"], "晋江市龙湖镇人民政府关于2023年政府信息公开工作年度报告");
@@ -79,7 +85,18 @@ fn seed_003_validate_names_rule_1() {
 }
 
 fn all_text(r: &Value) -> String {
-    r["sections"].as_array().unwrap().iter().map(|s| format!("{}\n{}", s["title"].as_str().unwrap(), s["paragraphs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join("\n"))).collect()
+    r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}\n{}",
+                s["title"].as_str().unwrap(),
+                s["paragraphs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join("\n")
+            )
+        })
+        .collect()
 }
 
 #[test]

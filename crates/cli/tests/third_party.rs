@@ -185,8 +185,7 @@ fn government_pages_printed_by_chromium_read_as_the_pages_do() {
         let name = html.file_stem().unwrap().to_string_lossy().into_owned();
         let pdf = home.path().join(format!("{name}.pdf"));
         print(chromium, &html, &pdf, true, &home.path().join("chromium"));
-        let truth =
-            read_truth(html.with_extension("truth.json"));
+        let truth = read_truth(html.with_extension("truth.json"));
         let got = to_json(home.path(), &pdf);
         assert_eq!(got["tables"], truth["tables"], "{name}: tables");
         assert_eq!(got["meta"], truth["meta"], "{name}: meta");

@@ -38,7 +38,10 @@ pub struct Prop {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// `level` 1 is the document title, 2 a first-level heading, 3 and deeper sub-headings.
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph {
         text: String,
         #[serde(default, skip_serializing_if = "Align::is_default")]

@@ -11,7 +11,9 @@ const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
 /// mark keeps real parentheticals such as `(www)` intact.
 fn is_toned_syllable(s: &str) -> bool {
     let n = s.chars().count();
-    (1..=7).contains(&n) && s.chars().all(|c| c.is_ascii_lowercase() || c == 'ü' || TONED.contains(c)) && s.chars().any(|c| TONED.contains(c))
+    (1..=7).contains(&n)
+        && s.chars().all(|c| c.is_ascii_lowercase() || c == 'ü' || TONED.contains(c))
+        && s.chars().any(|c| TONED.contains(c))
 }
 
 /// Removes `(pīn)` written right after a Han character.

@@ -4,7 +4,7 @@
 use crate::dates::{date_line, find_date, is_index_no, years};
 use crate::labels::{cell_value, core, leading_numeral, strip_numbering, CellValue};
 use crate::normalize::{is_han, normalize};
-use crate::tables::{self, known_labels, kind_of, Kind, Placement, Record};
+use crate::tables::{self, kind_of, known_labels, Kind, Placement, Record};
 use nianbao_document::{Align, Block, Document, Table};
 use nianbao_report::{Layout, Meta, Report, Section, Tables};
 
@@ -28,7 +28,13 @@ const SECTION_TITLES: [&[&str]; 6] = [
         "政府信息公开行政复议、行政诉讼",
         "行政复议、行政诉讼情况",
     ],
-    &["存在的主要问题及改进情况", "存在的主要问题和改进情况", "存在的主要问题及改进措施", "存在的问题及改进情况", "主要问题及改进情况"],
+    &[
+        "存在的主要问题及改进情况",
+        "存在的主要问题和改进情况",
+        "存在的主要问题及改进措施",
+        "存在的问题及改进情况",
+        "主要问题及改进情况",
+    ],
     &["其他需要报告的事项", "其他需要报告事项", "其他事项"],
 ];
 
@@ -42,7 +48,11 @@ pub fn standard_title(no: u8) -> &'static str {
 
 #[derive(Debug, Clone)]
 enum Item {
-    Text { text: String, level: Option<u8>, align: Align },
+    Text {
+        text: String,
+        level: Option<u8>,
+        align: Align,
+    },
     /// A standard section heading, found standalone or inside a longer line, and its text as
     /// printed (used when the report turns out to be freeform after all).
     Section(u8, String),
@@ -78,11 +88,8 @@ pub fn recognize(doc: &Document) -> Recognized {
     let sections = walker.sections(body_start, standard, &mut props);
 
     let tables = build_tables(&records, &mut notes);
-    let layout = tables
-        .applications
-        .as_ref()
-        .or(tables.active_disclosure.as_ref())
-        .map_or(Layout::Freeform, |t| t.layout);
+    let layout =
+        tables.applications.as_ref().or(tables.active_disclosure.as_ref()).map_or(Layout::Freeform, |t| t.layout);
     let meta = meta(title.unwrap_or_default(), &sections, &props, layout);
     let mut report = Report::new(meta);
     // A document without any narrative (a spreadsheet of the tables) has no sections.
@@ -111,8 +118,12 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
     };
     // A heading that repeats a table's name (a spreadsheet's sheet name) captions the table;
     // it is not report text.
-    let names: Vec<&str> =
-        doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t.name.trim()) } else { None }).filter(|n| !n.is_empty()).collect();
+    let names: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| if let Block::Table(t) = b { Some(t.name.trim()) } else { None })
+        .filter(|n| !n.is_empty())
+        .collect();
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Heading { text, .. } if names.contains(&text.trim()) => {}
@@ -126,10 +137,12 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
                     notes.push(format!("block {i}: the data table, skipped (the official tables are read)"));
                     continue;
                 }
-                let labels: Vec<&String> = cells.iter().flatten().filter(|c| cell_value(c) == CellValue::Text).collect();
+                let labels: Vec<&String> =
+                    cells.iter().flatten().filter(|c| cell_value(c) == CellValue::Text).collect();
                 // Statistical tables hold labels and numbers; a table with sentences in it is
                 // a layout table around the page, whatever headings it contains.
-                let prose = labels.iter().any(|c| c.chars().count() > 80 || (c.contains('。') && c.chars().count() > 20));
+                let prose =
+                    labels.iter().any(|c| c.chars().count() > 80 || (c.contains('。') && c.chars().count() > 20));
                 if !prose && known_labels(labels.iter().copied()) >= 2 {
                     out.push(Item::Table(i));
                 } else {
@@ -147,7 +160,10 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
                     }
                     // A layout table: its cells are text.
                     if cells.iter().flatten().any(|c| !c.is_empty()) {
-                        notes.push(format!("block {i}: a {}-row table that is not a report table, read as text", cells.len()));
+                        notes.push(format!(
+                            "block {i}: a {}-row table that is not a report table, read as text",
+                            cells.len()
+                        ));
                     }
                     for c in cells.iter().flatten() {
                         push_lines(&mut out, c, None, Align::Justify);
@@ -165,9 +181,42 @@ fn collapse(s: &str) -> String {
 
 /// Labels of metadata boxes on web pages and meta sheets, as printed.
 const META_LABELS: &[&str] = &[
-    "索引号", "发布机构", "发文机关", "发布日期", "发文日期", "成文日期", "公开日期", "发布时间", "生成日期", "时间", "日期", "来源",
-    "信息来源", "作者", "文号", "发文字号", "分类", "主题分类", "体裁分类", "组配分类", "公开方式", "公开范围", "公开时限", "有效性",
-    "标题", "名称", "报告主体", "统计年度", "年度", "所属机构", "信息类别", "浏览次数", "字号", "字体", "项目", "内容",
+    "索引号",
+    "发布机构",
+    "发文机关",
+    "发布日期",
+    "发文日期",
+    "成文日期",
+    "公开日期",
+    "发布时间",
+    "生成日期",
+    "时间",
+    "日期",
+    "来源",
+    "信息来源",
+    "作者",
+    "文号",
+    "发文字号",
+    "分类",
+    "主题分类",
+    "体裁分类",
+    "组配分类",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "有效性",
+    "标题",
+    "名称",
+    "报告主体",
+    "统计年度",
+    "年度",
+    "所属机构",
+    "信息类别",
+    "浏览次数",
+    "字号",
+    "字体",
+    "项目",
+    "内容",
 ];
 
 fn meta_label(s: &str) -> Option<&'static str> {
@@ -397,7 +446,8 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
         })
         .collect();
     // A title names its agency or its year; a bare `政府信息公开年报` is a site's column name.
-    let names = |t: &str| agency_from_title(t).is_some() || t.contains(|c: char| c.is_ascii_digit()) || t.contains('〇');
+    let names =
+        |t: &str| agency_from_title(t).is_some() || t.contains(|c: char| c.is_ascii_digit()) || t.contains('〇');
     // In order: a top heading that names them, any line that does, a top heading, any line.
     let pick = [(true, true), (false, true), (true, false), (false, false)].iter().find_map(|&(top, named)| {
         texts.iter().position(|t| is_report_title(t.1) && (!top || t.2 == Some(1)) && (!named || names(t.1)))
@@ -408,7 +458,12 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
         // two adjacent lines both set as a title.
         return texts
             .windows(2)
-            .find(|w| w[0].0 + 1 == w[1].0 && titled(w[0].2, w[0].3) && titled(w[1].2, w[1].3) && is_report_title(&format!("{}{}", w[0].1, w[1].1)))
+            .find(|w| {
+                w[0].0 + 1 == w[1].0
+                    && titled(w[0].2, w[0].3)
+                    && titled(w[1].2, w[1].3)
+                    && is_report_title(&format!("{}{}", w[0].1, w[1].1))
+            })
             .map_or((None, 0), |w| (Some(format!("{}{}", w[0].1, w[1].1)), w[1].0 + 1));
     };
     let (idx, text, level, align) = texts[k];
@@ -452,10 +507,46 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
 
 /// Words that only page furniture uses: breadcrumbs, tool links, related-link lists, footers.
 const CHROME: &[&str] = &[
-    "您当前的位置", "您现在的位置", "您的位置", "当前位置", "打印本页", "关闭窗口", "【打印】", "【关闭】", "[打印]", "[关闭]", "扫一扫",
-    "手机上查看", "附件下载", "相关解读", "文字解读", "图片解读", "视频解读", "访谈解读", "媒体报道", "相关链接", "相关文章", "相关新闻",
-    "上一篇", "下一篇", "返回顶部", "ICP备", "网安备", "网站标识码", "版权所有", "主办单位", "承办单位", "技术支持", "联系我们",
-    "网站地图", "分享到", "收藏本页", "浏览次数", "次浏览", "主办 ", "承办 ",
+    "您当前的位置",
+    "您现在的位置",
+    "您的位置",
+    "当前位置",
+    "打印本页",
+    "关闭窗口",
+    "【打印】",
+    "【关闭】",
+    "[打印]",
+    "[关闭]",
+    "扫一扫",
+    "手机上查看",
+    "附件下载",
+    "相关解读",
+    "文字解读",
+    "图片解读",
+    "视频解读",
+    "访谈解读",
+    "媒体报道",
+    "相关链接",
+    "相关文章",
+    "相关新闻",
+    "上一篇",
+    "下一篇",
+    "返回顶部",
+    "ICP备",
+    "网安备",
+    "网站标识码",
+    "版权所有",
+    "主办单位",
+    "承办单位",
+    "技术支持",
+    "联系我们",
+    "网站地图",
+    "分享到",
+    "收藏本页",
+    "浏览次数",
+    "次浏览",
+    "主办 ",
+    "承办 ",
 ];
 
 /// `第二十条第（一）项`: a caption of the active-disclosure table (as the layouts print them),
@@ -463,7 +554,10 @@ const CHROME: &[&str] = &[
 /// of a one-cell row).
 fn is_ad_caption(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    nianbao_report::layout::ACTIVE_DISCLOSURE_2021.iter().chain(nianbao_report::layout::ACTIVE_DISCLOSURE_2019).any(|g| g.caption == t)
+    nianbao_report::layout::ACTIVE_DISCLOSURE_2021
+        .iter()
+        .chain(nianbao_report::layout::ACTIVE_DISCLOSURE_2019)
+        .any(|g| g.caption == t)
 }
 
 /// A page number as official documents print them, `— 5 —`, `-5-` or `第5页`, left in by a copy of a
@@ -520,11 +614,19 @@ impl Walker<'_> {
                     let cells = table_texts(t);
                     let recs: Vec<Record> = cells.into_iter().flat_map(tables::records).collect();
                     let kind = self.assign(&recs, section, &mut current, &mut out);
-                    self.notes.push(format!("block {b}: table of {} rows read as {}", t.rows.len(), kind.map_or("(unknown)", |k| k.key())));
+                    self.notes.push(format!(
+                        "block {b}: table of {} rows read as {}",
+                        t.rows.len(),
+                        kind.map_or("(unknown)", |k| k.key())
+                    ));
                 }
                 Item::Image(alt) => {
-                    let what = Kind::of_section(section).map_or(String::new(), |k| format!(" in the {} section, where its table would be", k.key()));
-                    self.notes.push(format!("an image{what}{}: numbers cannot be read from images", if alt.is_empty() { String::new() } else { format!(" (“{alt}”)") }));
+                    let what = Kind::of_section(section)
+                        .map_or(String::new(), |k| format!(" in the {} section, where its table would be", k.key()));
+                    self.notes.push(format!(
+                        "an image{what}{}: numbers cannot be read from images",
+                        if alt.is_empty() { String::new() } else { format!(" (“{alt}”)") }
+                    ));
                 }
                 Item::Text { .. } => {
                     if let Some(end) = self.flat_run(i) {
@@ -532,7 +634,11 @@ impl Walker<'_> {
                         let n = cells.len();
                         let recs = tables::records(cells);
                         let kind = self.assign(&recs, section, &mut current, &mut out);
-                        self.notes.push(format!("{n} one-cell lines re-folded into {} rows of {}", recs.len(), kind.map_or("(unknown)", |k| k.key())));
+                        self.notes.push(format!(
+                            "{n} one-cell lines re-folded into {} rows of {}",
+                            recs.len(),
+                            kind.map_or("(unknown)", |k| k.key())
+                        ));
                         for c in &mut self.consumed[i..=end] {
                             *c = true;
                         }
@@ -548,7 +654,13 @@ impl Walker<'_> {
 
     /// Gives each record its table: the kind its labels point at, else the running one, else the
     /// section's.
-    fn assign(&mut self, recs: &[Record], section: u8, current: &mut Option<Kind>, out: &mut Vec<(Kind, Record)>) -> Option<Kind> {
+    fn assign(
+        &mut self,
+        recs: &[Record],
+        section: u8,
+        current: &mut Option<Kind>,
+        out: &mut Vec<(Kind, Record)>,
+    ) -> Option<Kind> {
         let mut first = None;
         for r in recs {
             if let Some(k) = kind_of(&r.labels) {
@@ -598,14 +710,22 @@ impl Walker<'_> {
         let mut sections: Vec<Section> = Vec::new();
         let mut cur = Section { no: Some(0), title: String::new(), paragraphs: Vec::new() };
         let mut ended = false; // past the end of the report: the rest is site chrome
-        let last_standard = self.items.iter().filter_map(|i| if let Item::Section(n, _) = i { Some(*n) } else { None }).max().unwrap_or(0);
+        let last_standard = self
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Section(n, _) = i { Some(*n) } else { None })
+            .max()
+            .unwrap_or(0);
         for (i, item) in self.items.iter().enumerate().skip(body_start) {
             if self.consumed[i] || ended {
                 continue;
             }
             match item {
                 Item::Section(n, _) if standard => {
-                    sections.push(std::mem::replace(&mut cur, Section { no: Some(*n), title: standard_title(*n).to_string(), paragraphs: Vec::new() }));
+                    sections.push(std::mem::replace(
+                        &mut cur,
+                        Section { no: Some(*n), title: standard_title(*n).to_string(), paragraphs: Vec::new() },
+                    ));
                 }
                 Item::Section(_, text) => self.freeform_line(text, None, &mut sections, &mut cur),
                 Item::Text { text, level, .. } => {
@@ -613,7 +733,8 @@ impl Walker<'_> {
                         continue;
                     }
                     if is_chrome(text) {
-                        let in_last = cur.no.is_some_and(|n| n >= last_standard.max(5)) || (!standard && !sections.is_empty());
+                        let in_last =
+                            cur.no.is_some_and(|n| n >= last_standard.max(5)) || (!standard && !sections.is_empty());
                         ended = in_last && !cur.paragraphs.is_empty();
                         continue;
                     }
@@ -708,12 +829,39 @@ fn prop<'a>(props: &'a Props, labels: &[&str]) -> Option<&'a str> {
 }
 
 const AGENCY_ENDINGS: &[&str] = &[
-    "政府", "办公室", "委员会", "局", "厅", "中心", "院", "所", "处", "站", "队", "委", "会", "部", "署", "办", "街道", "镇", "乡", "馆", "社", "司", "公司", "集团", "管委会", "园区",
+    "政府",
+    "办公室",
+    "委员会",
+    "局",
+    "厅",
+    "中心",
+    "院",
+    "所",
+    "处",
+    "站",
+    "队",
+    "委",
+    "会",
+    "部",
+    "署",
+    "办",
+    "街道",
+    "镇",
+    "乡",
+    "馆",
+    "社",
+    "司",
+    "公司",
+    "集团",
+    "管委会",
+    "园区",
 ];
 
 fn looks_like_agency(s: &str) -> bool {
     let n = s.chars().count();
-    (3..=40).contains(&n) && s.chars().all(|c| is_han(c) || "()()".contains(c)) && AGENCY_ENDINGS.iter().any(|e| s.ends_with(e))
+    (3..=40).contains(&n)
+        && s.chars().all(|c| is_han(c) || "()()".contains(c))
+        && AGENCY_ENDINGS.iter().any(|e| s.ends_with(e))
 }
 
 /// The reporting body named in a title such as `2019年度浏阳市达浒镇人民政府政府信息公开工作年度报告`
@@ -735,17 +883,20 @@ pub fn agency_from_title(title: &str) -> Option<String> {
 }
 
 fn meta(title: String, sections: &[Section], props: &Props, layout: Layout) -> Meta {
-    let title = if title.is_empty() { prop(props, &["标题", "title", "名称"]).filter(|t| is_report_title(t)).unwrap_or_default().to_string() } else { title };
+    let title = if title.is_empty() {
+        prop(props, &["标题", "title", "名称"]).filter(|t| is_report_title(t)).unwrap_or_default().to_string()
+    } else {
+        title
+    };
     // The signature: the last paragraphs, an agency over a date.
     let tail: Vec<&String> = sections.last().map(|s| s.paragraphs.iter().rev().take(3).collect()).unwrap_or_default();
     let sig_date = tail.iter().find_map(|p| date_line(p));
     let sig_agency = tail.iter().map(|p| p.trim()).find(|p| looks_like_agency(p)).map(str::to_string);
 
-    let agency = prop(props, &["报告主体"])
-        .map(str::to_string)
-        .or_else(|| agency_from_title(&title))
-        .or(sig_agency)
-        .or_else(|| prop(props, &["发布机构", "author", "来源"]).filter(|a| looks_like_agency(a)).map(str::to_string));
+    let agency =
+        prop(props, &["报告主体"]).map(str::to_string).or_else(|| agency_from_title(&title)).or(sig_agency).or_else(
+            || prop(props, &["发布机构", "author", "来源"]).filter(|a| looks_like_agency(a)).map(str::to_string),
+        );
 
     let published = sig_date.or_else(|| {
         // Not the format's own `date`: a file's creation date is not when the report was published.

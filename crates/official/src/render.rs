@@ -56,7 +56,10 @@ pub fn render(report: &Report) -> Document {
     }
     if standard {
         for no in 1..=6u8 {
-            blocks.push(Block::Heading { level: 2, text: format!("{}、{}", NUMERALS[no as usize - 1], standard_title(no)) });
+            blocks.push(Block::Heading {
+                level: 2,
+                text: format!("{}、{}", NUMERALS[no as usize - 1], standard_title(no)),
+            });
             let table = match no {
                 2 => t.active_disclosure.as_ref().map(active_disclosure),
                 3 => t.applications.as_ref().map(applications),
@@ -81,7 +84,10 @@ pub fn render(report: &Report) -> Document {
 }
 
 fn is_cjk(c: char) -> bool {
-    crate::normalize::is_han(c) || ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c) || "“”‘’《》".contains(c)
+    crate::normalize::is_han(c)
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+        || "“”‘’《》".contains(c)
 }
 
 /// Chinese text is printed with full-width punctuation; the model keeps the half-width forms
@@ -99,14 +105,18 @@ pub fn cjk_punctuation(s: &str) -> String {
         let next = chars.get(i + 1).copied();
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
         match c {
-            ',' | ';' | ':' | '?' | '!' if near_cjk && !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())) => {
+            ',' | ';' | ':' | '?' | '!'
+                if near_cjk
+                    && !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())) =>
+            {
                 out[i] = char::from_u32(c as u32 + 0xFEE0).unwrap_or(c);
             }
             '(' => open.push(i),
             ')' => {
                 if let Some(o) = open.pop() {
                     let inner = &chars[o + 1..i];
-                    let touches = chars.get(o.wrapping_sub(1)).is_some_and(|p| is_cjk(*p)) || inner.iter().any(|c| is_cjk(*c));
+                    let touches =
+                        chars.get(o.wrapping_sub(1)).is_some_and(|p| is_cjk(*p)) || inner.iter().any(|c| is_cjk(*c));
                     if touches {
                         out[o] = '（';
                         out[i] = '）';
@@ -129,7 +139,10 @@ fn last_paragraph_section(report: &Report) -> Option<&Section> {
 
 fn is_subheading(p: &str) -> bool {
     let t = p.trim_start();
-    t.starts_with('(') && t.chars().count() <= 30 && !t.contains('。') && t[1..].starts_with(|c: char| NUMERALS.iter().any(|n| n.starts_with(c)))
+    t.starts_with('(')
+        && t.chars().count() <= 30
+        && !t.contains('。')
+        && t[1..].starts_with(|c: char| NUMERALS.iter().any(|n| n.starts_with(c)))
 }
 
 /// Adds a section's paragraphs. Sub-headings of standard sections become level-3 headings; the
@@ -156,7 +169,11 @@ fn is_signature_line(p: &str) -> bool {
     let t = p.trim();
     let n = t.chars().count();
     let date = t.contains('年') && t.ends_with('日') && n <= 12;
-    let agency = n <= 30 && !t.contains(['。', ',', ',', ':', ':']) && ["政府", "局", "办公室", "委员会", "中心", "厅", "院", "镇", "乡", "街道办事处"].iter().any(|e| t.ends_with(e));
+    let agency = n <= 30
+        && !t.contains(['。', ',', ',', ':', ':'])
+        && ["政府", "局", "办公室", "委员会", "中心", "厅", "院", "镇", "乡", "街道办事处"]
+            .iter()
+            .any(|e| t.ends_with(e));
     date || agency
 }
 
@@ -250,7 +267,10 @@ fn nested_labels(paths: &[&[&str]], width: usize) -> Vec<Vec<Cell>> {
             let is_last = level + 1 == p.len();
             let mut span = 1;
             if !is_last {
-                while r + span < paths.len() && paths[r + span].len() > level && paths[r + span][..=level] == p[..=level] {
+                while r + span < paths.len()
+                    && paths[r + span].len() > level
+                    && paths[r + span][..=level] == p[..=level]
+                {
                     span += 1;
                 }
             }
@@ -268,7 +288,10 @@ const APP_LABEL_COLUMNS: usize = 3;
 
 fn applications(t: &RowTable) -> Table {
     let cols: Vec<&Column> = layout::APPLICANTS.iter().collect();
-    let paths: Vec<Vec<&str>> = cols.iter().map(|c| std::iter::once(layout::APPLICANTS_CAPTION).chain(c.header.iter().copied()).collect()).collect();
+    let paths: Vec<Vec<&str>> = cols
+        .iter()
+        .map(|c| std::iter::once(layout::APPLICANTS_CAPTION).chain(c.header.iter().copied()).collect())
+        .collect();
     let depth = paths.iter().map(Vec::len).max().unwrap_or(1);
     let mut rows = nested_headers(&paths, depth);
     rows[0].insert(0, Cell::span(layout::APPLICATIONS_NOTE, depth as u32, APP_LABEL_COLUMNS as u32));
@@ -299,7 +322,6 @@ fn review_litigation(t: &ReviewLitigation) -> Table {
     Table { name: TABLE_NAMES[2].to_string(), header_rows: depth as u32, rows }
 }
 
-
 // ---- data
 
 /// Every cell of the three tables as one row: its key (`applications.granted.total`), its
@@ -323,7 +345,10 @@ pub fn data_table(report: &Report) -> Table {
     if let Some(app) = &t.applications {
         for r in layout::applications(app.layout).filter(|r| app.rows.contains_key(r.key)) {
             for c in layout::APPLICANTS {
-                let path: Vec<&str> = std::iter::once(TABLE_NAMES[1]).chain(r.label.iter().copied()).chain(c.header.iter().copied()).collect();
+                let path: Vec<&str> = std::iter::once(TABLE_NAMES[1])
+                    .chain(r.label.iter().copied())
+                    .chain(c.header.iter().copied())
+                    .collect();
                 push(format!("applications.{}.{}", r.key, c.key), path, value_text(app, r.key, c.key));
             }
         }
@@ -332,8 +357,15 @@ pub fn data_table(report: &Report) -> Table {
         for (group, head) in layout::REVIEW_LITIGATION {
             let g = rl.group(group).expect("known group");
             for (col, label) in layout::OUTCOMES.iter().zip(layout::OUTCOME_HEADERS) {
-                let path: Vec<&str> = std::iter::once(TABLE_NAMES[2]).chain(head.iter().copied()).chain(std::iter::once(*label)).collect();
-                push(format!("review_litigation.{group}.{col}"), path, value_cell(g.get(col), rl.marks.get(&format!("{group}.{col}"))));
+                let path: Vec<&str> = std::iter::once(TABLE_NAMES[2])
+                    .chain(head.iter().copied())
+                    .chain(std::iter::once(*label))
+                    .collect();
+                push(
+                    format!("review_litigation.{group}.{col}"),
+                    path,
+                    value_cell(g.get(col), rl.marks.get(&format!("{group}.{col}"))),
+                );
             }
         }
     }

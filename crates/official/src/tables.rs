@@ -80,10 +80,13 @@ pub fn records(cells: impl IntoIterator<Item = String>) -> Vec<Record> {
 // ---- what a label says about the table it belongs to
 
 const AD_MARKERS: &[&str] = &["第二十条", "信息内容", "主动公开政府信息情况"];
-const APP_MARKERS: &[&str] = &["申请人情况", "自然人", "本列数据的勾稽关系", "法人或其他组织", "收到和处理政府信息公开申请", "本年度办理结果"];
-const RL_MARKERS: &[&str] = &["行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "未经复议直接起诉", "复议后起诉"];
+const APP_MARKERS: &[&str] =
+    &["申请人情况", "自然人", "本列数据的勾稽关系", "法人或其他组织", "收到和处理政府信息公开申请", "本年度办理结果"];
+const RL_MARKERS: &[&str] =
+    &["行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "未经复议直接起诉", "复议后起诉"];
 
-const HEADERS_2021: &[&str] = &["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "行政规范性文件"];
+const HEADERS_2021: &[&str] =
+    &["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "行政规范性文件"];
 const HEADERS_2019: &[&str] = &[
     "本年新制作数量",
     "本年新公开数量",
@@ -125,7 +128,11 @@ fn count_votes(label: &str) -> [u32; 3] {
         return [0; 3];
     }
     let mut v = [0u32; 3];
-    if AD_MARKERS.iter().any(|m| c.contains(m)) || ad_row(&c).is_some() || HEADERS_2021.contains(&c.as_str()) || HEADERS_2019.contains(&c.as_str()) {
+    if AD_MARKERS.iter().any(|m| c.contains(m))
+        || ad_row(&c).is_some()
+        || HEADERS_2021.contains(&c.as_str())
+        || HEADERS_2019.contains(&c.as_str())
+    {
         v[0] += 1;
     }
     // 总计 and 其他 are column headers as much as row labels: they do not point at the table.
@@ -166,7 +173,8 @@ fn all_ad_rows() -> impl Iterator<Item = &'static Row> {
 }
 
 /// Extra spellings seen in real reports, beyond the labels of the layouts.
-const AD_ALIASES: &[(&str, &str)] = &[("事业性收费", "fees"), ("集中采购", "procurement"), ("对外管理服务", "other_services")];
+const AD_ALIASES: &[(&str, &str)] =
+    &[("事业性收费", "fees"), ("集中采购", "procurement"), ("对外管理服务", "other_services")];
 
 /// Label cores with their key and length in characters.
 type Needles = Vec<(String, &'static str, usize)>;
@@ -234,7 +242,9 @@ fn app_match(c: &str, label: &str, group: Option<&str>) -> Option<(&'static str,
     let needles = NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES));
     let (key, n) = best_match(c, needles).or_else(|| head_match(c, needles))?;
     // A bare 其他 is also a column header; the row is printed `3.其他` under (六)其他处理.
-    if key == "other.other" && (c != "其他" || !label.trim_start().starts_with('3') || group.is_some_and(|g| g != "其他处理")) {
+    if key == "other.other"
+        && (c != "其他" || !label.trim_start().starts_with('3') || group.is_some_and(|g| g != "其他处理"))
+    {
         return None;
     }
     Some((key, n))
@@ -310,7 +320,12 @@ pub struct Placement {
 fn fill_row(t: &mut RowTable, row: &Row, values: &[(String, CellValue)], p: &mut Placement) {
     let fitted = fit(values, row.columns.len());
     if fitted.len() < row.columns.len() {
-        p.unplaced.push(format!("row {} has {} of {} cells; the rest are blank", row.key, fitted.len(), row.columns.len()));
+        p.unplaced.push(format!(
+            "row {} has {} of {} cells; the rest are blank",
+            row.key,
+            fitted.len(),
+            row.columns.len()
+        ));
     }
     let mut cells = nianbao_report::IndexMap::new();
     for (i, col) in row.columns.iter().enumerate() {
@@ -328,7 +343,12 @@ fn fill_row(t: &mut RowTable, row: &Row, values: &[(String, CellValue)], p: &mut
 /// Fills the rows found, in the layout's printed order. When a label occurs more than once
 /// (a header cell reading like a row label, a table printed twice), the first record with
 /// numbers wins.
-fn fill_rows<'a>(t: &mut RowTable, order: impl Iterator<Item = &'a Row>, found: &[(&'static Row, &Record)], p: &mut Placement) {
+fn fill_rows<'a>(
+    t: &mut RowTable,
+    order: impl Iterator<Item = &'a Row>,
+    found: &[(&'static Row, &Record)],
+    p: &mut Placement,
+) {
     for spec in order {
         let cands: Vec<&Record> = found.iter().filter(|(r, _)| r.key == spec.key).map(|(_, rec)| *rec).collect();
         let Some(best) = cands.iter().find(|r| r.has_number_or_mark()).or(cands.first()) else { continue };
@@ -384,7 +404,8 @@ pub fn active_disclosure(records: &[Record]) -> (RowTable, Placement) {
             Some(row) => found.push((row, rec)),
             None if rec.has_number_or_mark() => {
                 let values = rec.values.iter().map(|(_, v)| to_value(v)).collect();
-                p.unplaced.push(format!("row “{}” is not in the {layout} layout; kept in extra_rows", short(&rec.labels)));
+                p.unplaced
+                    .push(format!("row “{}” is not in the {layout} layout; kept in extra_rows", short(&rec.labels)));
                 t.extra_rows.push(nianbao_report::ExtraRow { label: label.trim().to_string(), values });
             }
             None => {}
@@ -427,7 +448,8 @@ pub fn applications(records: &[Record]) -> (RowTable, Placement) {
             // captions aside), or else its tail is the first label after the numbers (set
             // between the lines).
             let own: Vec<&String> = rec.labels.iter().filter(|l| !is_group_caption(&core(l))).collect();
-            let heads = (2..=own.len().min(4)).map(|k| own[own.len() - k..].iter().map(|s| s.as_str()).collect::<String>());
+            let heads =
+                (2..=own.len().min(4)).map(|k| own[own.len() - k..].iter().map(|s| s.as_str()).collect::<String>());
             let next: Vec<&String> = records.get(i + 1).map_or(vec![], |next| next.labels.iter().take(2).collect());
             // Text set in columns puts a group caption's pieces on the row's lines, between the
             // lines of its label (`2.没有现成信息需要另` / `三、  3 0 …` / `提供  行制作`): the
@@ -512,7 +534,26 @@ mod tests {
 
     #[test]
     fn a_flat_run_refolds_into_rows() {
-        let r = recs(&["第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "0", "行政规范性文件", "2", "1", "3", "第二十条第(五)项", "信息内容", "本年处理决定数量", "行政许可", "0"]);
+        let r = recs(&[
+            "第二十条第(一)项",
+            "信息内容",
+            "本年制发件数",
+            "本年废止件数",
+            "现行有效件数",
+            "规章",
+            "0",
+            "0",
+            "0",
+            "行政规范性文件",
+            "2",
+            "1",
+            "3",
+            "第二十条第(五)项",
+            "信息内容",
+            "本年处理决定数量",
+            "行政许可",
+            "0",
+        ]);
         assert_eq!(r.len(), 3);
         assert_eq!(r[1].labels, vec!["行政规范性文件"]);
         let (t, p) = active_disclosure(&r);
@@ -538,7 +579,25 @@ mod tests {
     fn other_rows_decide_the_applications_layout() {
         let r = recs(&["(六)其他处理", "1", "0", "0", "0", "0", "0", "1"]);
         assert_eq!(applications(&r).0.layout, Layout::Gb2019);
-        let r = recs(&["(六)其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1", "0", "0", "0", "0", "0", "1", "3.其他", "0", "0", "0", "0", "0", "0", "0"]);
+        let r = recs(&[
+            "(六)其他处理",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "1",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "1",
+            "3.其他",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+        ]);
         let (t, _) = applications(&r);
         assert_eq!(t.layout, Layout::Gb2021);
         assert_eq!(t.get("other.no_correction", "total"), Some(Num(1.0)));

@@ -40,7 +40,8 @@ fn recognize_reads_back_what_render_built_for_every_truth() {
 fn rendered_applications_table_has_the_official_nesting() {
     let (_, truth) = truths().into_iter().find(|(n, _)| n == "s1-r001-html-table.truth.json").unwrap();
     let doc = render(&truth);
-    let tables: Vec<&Table> = doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+    let tables: Vec<&Table> =
+        doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
     assert_eq!(tables.len(), 3);
     let app = tables[1];
     assert_eq!(app.header_rows, 3);
@@ -57,8 +58,22 @@ fn rendered_applications_table_has_the_official_nesting() {
     assert_eq!(rl.rows[0][1].colspan, 10);
     assert_eq!(rl.rows[1][0].rowspan, 2, "复议 outcome headers reach the bottom header row");
     // Section headings in order, with the table right after its heading.
-    let heads: Vec<&str> = doc.blocks.iter().filter_map(|b| if let Block::Heading { level: 2, text } = b { Some(text.as_str()) } else { None }).collect();
-    assert_eq!(heads, ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]);
+    let heads: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| if let Block::Heading { level: 2, text } = b { Some(text.as_str()) } else { None })
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项"
+        ]
+    );
 }
 
 #[test]
@@ -83,17 +98,42 @@ fn null_cells_render_empty_or_as_their_mark() {
 fn grids_without_spans_are_read_too() {
     let row = |cells: &[&str]| cells.iter().map(|c| Cell::new(*c)).collect::<Vec<_>>();
     let mut rows = vec![
-        row(&["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "", "", "申请人情况", "", "", "", "", "", ""]),
+        row(&[
+            "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)",
+            "",
+            "",
+            "申请人情况",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]),
         row(&["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
         row(&["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]),
-        row(&["一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量", "", "3", "1", "0", "0", "0", "0", "4"]),
+        row(&[
+            "一、本年新收政府信息公开申请数量",
+            "一、本年新收政府信息公开申请数量",
+            "",
+            "3",
+            "1",
+            "0",
+            "0",
+            "0",
+            "0",
+            "4",
+        ]),
         row(&["三、本年度办理结果", "(一)予以公开", "", "2", "1", "0", "0", "0", "0", "3"]),
         row(&["三、本年度办理结果", "(三)不予公开", "1.属于国家秘密", "—", "0", "0", "0", "0", "0", "0"]),
         row(&["", "", "3.危及\"三安全一稳定\"", "1", "0", "0", "0", "0", "0", "1"]),
         row(&["", "(六)其他处理", "3.其他", "0", "0", "0", "0", "0", "0", "0"]),
     ];
     rows.push(row(&["", "(七)总计", "", "3", "1", "0", "0", "0", "0", "4"]));
-    let doc = Document { blocks: vec![Block::Table(Table { name: String::new(), header_rows: 0, rows })], ..Document::default() };
+    let doc = Document {
+        blocks: vec![Block::Table(Table { name: String::new(), header_rows: 0, rows })],
+        ..Document::default()
+    };
     let r = recognize(&doc).report;
     let app = r.tables.applications.expect("applications found");
     assert_eq!(app.layout, Layout::Gb2021);
@@ -116,7 +156,9 @@ fn a_layout_table_around_the_page_is_read_as_text() {
     // Put the report's text in a table, a line per row, as old site templates do, leaving the
     // statistical tables beside it. Its headings look like table labels; its sentences say
     // it is not a statistical table.
-    let wrap = |rows: &mut Vec<Vec<Cell>>| Block::Table(Table { name: String::new(), header_rows: 0, rows: std::mem::take(rows) });
+    let wrap = |rows: &mut Vec<Vec<Cell>>| {
+        Block::Table(Table { name: String::new(), header_rows: 0, rows: std::mem::take(rows) })
+    };
     let mut rows = Vec::new();
     let mut blocks = Vec::new();
     for b in &inner.blocks {
@@ -161,7 +203,15 @@ fn the_title_is_the_report_title_not_the_site_name_or_breadcrumb() {
     assert_eq!(m.title, "2023年度泉州市教育局政府信息公开工作年度报告");
     assert_eq!(m.agency.as_deref(), Some("泉州市教育局"));
     // The same with the title as a heading right under a site-name line.
-    let doc = Document { blocks: vec![para("泉州市人民政府"), heading(1, "2023年度泉州市教育局政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")], ..Document::default() };
+    let doc = Document {
+        blocks: vec![
+            para("泉州市人民政府"),
+            heading(1, "2023年度泉州市教育局政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
+        ..Document::default()
+    };
     assert_eq!(recognize(&doc).report.meta.title, "2023年度泉州市教育局政府信息公开工作年度报告");
 }
 
@@ -169,7 +219,12 @@ fn the_title_is_the_report_title_not_the_site_name_or_breadcrumb() {
 fn a_title_set_over_two_centred_lines_is_joined() {
     let centred = |t: &str| Block::Paragraph { text: t.into(), align: nianbao_document::Align::Center };
     let doc = Document {
-        blocks: vec![centred("泉州市安溪县人力资源和社会保障局"), centred("2025年政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        blocks: vec![
+            centred("泉州市安溪县人力资源和社会保障局"),
+            centred("2025年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
         ..Document::default()
     };
     let m = recognize(&doc).report.meta;
@@ -232,7 +287,8 @@ fn labels_wrapped_over_lines_of_a_flat_run_are_joined() {
                     let chars: Vec<char> = label.chars().collect();
                     let last = k + 1 == labels.len();
                     if chars.len() > 10 && r > 3 {
-                        let (head, tail): (String, String) = (chars[..10].iter().collect(), chars[10..].iter().collect());
+                        let (head, tail): (String, String) =
+                            (chars[..10].iter().collect(), chars[10..].iter().collect());
                         blocks.push(para(&head));
                         if last && r % 2 == 1 {
                             values.iter().for_each(|v| blocks.push(para(v)));
@@ -296,7 +352,12 @@ fn a_label_cut_short_still_names_its_row() {
 fn a_title_broken_where_neither_line_is_one_alone_is_joined() {
     let centred = |t: &str| Block::Paragraph { text: t.into(), align: nianbao_document::Align::Center };
     let doc = Document {
-        blocks: vec![centred("五常市背荫河镇人民政府2022年政府信息公开工作"), centred("年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        blocks: vec![
+            centred("五常市背荫河镇人民政府2022年政府信息公开工作"),
+            centred("年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
         ..Document::default()
     };
     let m = recognize(&doc).report.meta;
@@ -324,14 +385,24 @@ fn a_title_under_its_agency_joins_even_without_styles() {
     // A converter (pandoc) dropped the centring: the agency's name alone on the line above a
     // title that names none.
     let doc = Document {
-        blocks: vec![para("泉州市安溪县人力资源和社会保障局"), para("2025年政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        blocks: vec![
+            para("泉州市安溪县人力资源和社会保障局"),
+            para("2025年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
         ..Document::default()
     };
     let m = recognize(&doc).report.meta;
     assert_eq!(m.title, "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告");
     // A site's name above a title that names its own agency stays out of it.
     let doc = Document {
-        blocks: vec![para("泉州市人民政府"), para("2023年度泉州市教育局政府信息公开工作年度报告"), para("一、总体情况"), para("二、主动公开政府信息情况")],
+        blocks: vec![
+            para("泉州市人民政府"),
+            para("2023年度泉州市教育局政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para("二、主动公开政府信息情况"),
+        ],
         ..Document::default()
     };
     assert_eq!(recognize(&doc).report.meta.title, "2023年度泉州市教育局政府信息公开工作年度报告");
@@ -367,7 +438,11 @@ fn a_row_printed_blank_in_a_flat_run_is_a_row_of_nulls() {
             continue;
         }
         let mut doc = render(&truth);
-        let at = doc.blocks.iter().position(|b| matches!(b, Block::Table(t) if t.rows.iter().flatten().any(|c| c.text == "规章"))).unwrap();
+        let at = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Table(t) if t.rows.iter().flatten().any(|c| c.text == "规章")))
+            .unwrap();
         let Block::Table(t) = doc.blocks.remove(at) else { unreachable!() };
         let cells = t.rows.iter().flatten().filter(|c| !c.text.trim().is_empty()).map(|c| para(&c.text));
         doc.blocks.splice(at..at, cells);

@@ -196,7 +196,11 @@ impl Plugin {
         let mut out = RawBuf::EMPTY;
         let status = unsafe { f(format.as_ptr(), input.as_ptr(), input.len(), opts.as_ptr(), opts.len(), &mut out) };
         // Copy out, then hand the plugin's allocation back to the plugin.
-        let bytes = if out.ptr.is_null() { Vec::new() } else { unsafe { std::slice::from_raw_parts(out.ptr, out.len) }.to_vec() };
+        let bytes = if out.ptr.is_null() {
+            Vec::new()
+        } else {
+            unsafe { std::slice::from_raw_parts(out.ptr, out.len) }.to_vec()
+        };
         unsafe { (decl.free)(out) };
         match status {
             STATUS_OK => Ok(bytes),
@@ -279,7 +283,8 @@ fn save_cache(path: &Path, entries: &[CacheEntry]) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let tmp = dir.join(format!(".{}.{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("cache"), std::process::id()));
+    let tmp =
+        dir.join(format!(".{}.{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("cache"), std::process::id()));
     if let Ok(bytes) = serde_json::to_vec(entries) {
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -292,8 +297,7 @@ fn save_cache(path: &Path, entries: &[CacheEntry]) {
 /// `NIANBAO_PLUGIN_PATH` are loaded whatever their name.
 pub fn is_plugin_file_name(name: &str) -> bool {
     let stem = name.strip_prefix("lib").unwrap_or(name);
-    stem.starts_with("nianbao_")
-        && [".so", ".dylib", ".dll"].iter().any(|ext| stem.ends_with(ext))
+    stem.starts_with("nianbao_") && [".so", ".dylib", ".dll"].iter().any(|ext| stem.ends_with(ext))
 }
 
 /// The per-user plugin folder: `$XDG_DATA_HOME/nianbao/plugins` (usually
@@ -307,7 +311,9 @@ pub fn user_plugin_dir() -> Option<PathBuf> {
 /// the user folder. The current directory is never searched unless named explicitly.
 pub fn search_path() -> Vec<(PathBuf, Origin)> {
     let mut out = Vec::new();
-    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok()).and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(dir) =
+        std::env::current_exe().ok().and_then(|e| e.canonicalize().ok()).and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         out.push((dir, Origin::BesideBinary));
     }
     if let Some(paths) = std::env::var_os("NIANBAO_PLUGIN_PATH") {
@@ -362,7 +368,8 @@ impl Registry {
                     continue;
                 }
                 let stamp = Stamp::of(&canonical);
-                let cached = known.iter().find(|e| e.path == canonical && Some(e.stamp) == stamp).map(|e| e.manifest.clone());
+                let cached =
+                    known.iter().find(|e| e.path == canonical && Some(e.stamp) == stamp).map(|e| e.manifest.clone());
                 let result = match cached {
                     Some(Ok(m)) => Ok(Plugin::described(&canonical, *origin, m)),
                     Some(Err(message)) => Err(LoadError { path: canonical.clone(), message }),
@@ -384,7 +391,9 @@ impl Registry {
                     }
                 };
                 match result {
-                    Ok(p) if reg.plugins.iter().any(|q| q.name == p.name) => reg.shadowed.push((p.name.clone(), p.path.clone())),
+                    Ok(p) if reg.plugins.iter().any(|q| q.name == p.name) => {
+                        reg.shadowed.push((p.name.clone(), p.path.clone()))
+                    }
                     Ok(p) => reg.plugins.push(p),
                     Err(e) => reg.problems.push(e),
                 }

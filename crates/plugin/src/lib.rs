@@ -372,11 +372,7 @@ pub mod __private {
         }
     }
 
-    unsafe fn args(
-        format: *const c_char,
-        options: *const u8,
-        options_len: usize,
-    ) -> Result<(String, Options), Error> {
+    unsafe fn args(format: *const c_char, options: *const u8, options_len: usize) -> Result<(String, Options), Error> {
         if format.is_null() {
             return Err("no format given".into());
         }

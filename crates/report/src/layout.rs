@@ -83,14 +83,19 @@ pub const ACTIVE_DISCLOSURE_2019: &[Group] = &[
     },
     Group {
         caption: "第二十条第(五)项",
-        rows: &[row("licensing", &["行政许可"], ITEMS_2019), row("other_services", &["其他对外管理服务事项"], ITEMS_2019)],
+        rows: &[
+            row("licensing", &["行政许可"], ITEMS_2019),
+            row("other_services", &["其他对外管理服务事项"], ITEMS_2019),
+        ],
     },
     Group {
         caption: "第二十条第(六)项",
         rows: &[row("punishment", &["行政处罚"], ITEMS_2019), row("enforcement", &["行政强制"], ITEMS_2019)],
     },
     Group { caption: "第二十条第(八)项", rows: &[row("fees", &["行政事业性收费"], FEES_2019)] },
-    Group { caption: "第二十条第(九)项", rows: &[row("procurement", &["政府集中采购"], PROCUREMENT_2019)] },
+    Group {
+        caption: "第二十条第(九)项", rows: &[row("procurement", &["政府集中采购"], PROCUREMENT_2019)]
+    },
 ];
 
 pub fn active_disclosure(layout: Layout) -> &'static [Group] {

@@ -185,7 +185,10 @@ impl Outcomes {
 
 /// Amounts (`fees.amount`, `procurement.amount`) are decimals in the model: written `0.0`, not
 /// `0`, whatever their value; every other count is written as an integer when it is one.
-fn rows_with_decimal_amounts<S: Serializer>(rows: &IndexMap<String, IndexMap<String, Value>>, s: S) -> Result<S::Ok, S::Error> {
+fn rows_with_decimal_amounts<S: Serializer>(
+    rows: &IndexMap<String, IndexMap<String, Value>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     struct Row<'a>(&'a IndexMap<String, Value>);
     impl Serialize for Row<'_> {

@@ -273,7 +273,8 @@ fn cell_value(report: &Report, key: &str) -> Option<Value> {
 fn narrative(report: &Report, out: &mut Vec<Finding>) {
     static RES: OnceLock<Vec<Regex>> = OnceLock::new();
     let res = RES.get_or_init(|| CLAIMS.iter().map(|c| Regex::new(c.pattern).expect("valid claim pattern")).collect());
-    let text: String = report.sections.iter().flat_map(|s| &s.paragraphs).map(|p| p.as_str()).collect::<Vec<_>>().join("\n");
+    let text: String =
+        report.sections.iter().flat_map(|s| &s.paragraphs).map(|p| p.as_str()).collect::<Vec<_>>().join("\n");
     let mut seen = std::collections::HashSet::new();
     for (claim, re) in CLAIMS.iter().zip(res) {
         let Some(m) = re.captures(&text) else { continue };
@@ -323,7 +324,11 @@ pub fn validate_years(prev: &Report, cur: &Report) -> Vec<Finding> {
             let mut a = Sum::new();
             a.add(format!("{cy}:{}", app_cell("carried_over", col)), "carried_over", c.get("carried_over", col));
             let mut b = Sum::new();
-            b.add(format!("{py}:{}", app_cell("carried_forward", col)), "carried_forward", p.get("carried_forward", col));
+            b.add(
+                format!("{py}:{}", app_cell("carried_forward", col)),
+                "carried_forward",
+                p.get("carried_forward", col),
+            );
             compare(&mut out, 7, format!("{cy} carried over vs {py} carried forward, column {col}"), a, b);
         }
     }

@@ -44,7 +44,10 @@ fn a_blank_cell_makes_a_rule_not_checkable_not_broken() {
     set_app(&mut r, "new_received", "research", None);
     assert!(problems(&r, 1).is_empty());
     let unchecked: Vec<Finding> = validate(&r).into_iter().filter(|f| f.severity == Severity::NotCheckable).collect();
-    assert!(unchecked.iter().any(|f| f.rule == 1 && f.message.contains("applications.new_received.research")), "{unchecked:#?}");
+    assert!(
+        unchecked.iter().any(|f| f.rule == 1 && f.message.contains("applications.new_received.research")),
+        "{unchecked:#?}"
+    );
     assert!(unchecked.iter().any(|f| f.rule == 3), "the row sum is unknown too");
 }
 
@@ -144,7 +147,16 @@ fn rule_7_consecutive_years() {
 fn schema_describes_the_model() {
     let s = nianbao_report::schema();
     let text = s.to_string();
-    for key in ["meta", "sections", "tables", "active_disclosure", "applications", "review_litigation", "litigation_after_review", "marks"] {
+    for key in [
+        "meta",
+        "sections",
+        "tables",
+        "active_disclosure",
+        "applications",
+        "review_litigation",
+        "litigation_after_review",
+        "marks",
+    ] {
         assert!(text.contains(key), "schema lacks {key}");
     }
 }

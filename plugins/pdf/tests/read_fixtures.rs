@@ -346,7 +346,9 @@ fn tables_without_rules_from_text_alignment() {
     assert_clean(&doc, "lo-unruled");
     let t = tables(&doc);
     assert!(t.len() >= 3, "{} tables", t.len());
-    let apps = t.iter().find(|t| row_ending(t, "一、本年新收政府信息公开申请数量", &["128", "15", "0", "1", "5", "3", "152"]).is_some());
+    let apps = t.iter().find(|t| {
+        row_ending(t, "一、本年新收政府信息公开申请数量", &["128", "15", "0", "1", "5", "3", "152"]).is_some()
+    });
     let apps = apps.expect("the applications table, its numbers one per cell");
     // A label wrapped over two lines with its numbers centred between them is one cell again.
     assert!(row_ending(apps, "2.其他法律行政法规禁止公开", &["1", "0", "0", "0", "0", "0", "1"]).is_some());

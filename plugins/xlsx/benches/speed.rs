@@ -38,40 +38,25 @@ fn bench(files: &[Vec<u8>], mut run: impl FnMut(&[u8])) -> Duration {
 
 fn main() {
     let options = Options::new();
-    let mut names: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(fixtures()).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
     for ext in ["xlsx", "xls", "ods"] {
         let files: Vec<Vec<u8>> = names
             .iter()
-            .filter(|p| {
-                p.extension().is_some_and(|e| e == ext) && p.to_string_lossy().contains("s1-r")
-            })
+            .filter(|p| p.extension().is_some_and(|e| e == ext) && p.to_string_lossy().contains("s1-r"))
             .map(|p| std::fs::read(p).unwrap())
             .collect();
         let t = bench(&files, |b| {
             nianbao_xlsx::read(b, &options).unwrap();
         });
-        println!(
-            "read  {ext:<5} {} files  median {:>8.2} ms/file",
-            files.len(),
-            t.as_secs_f64() * 1e3
-        );
+        println!("read  {ext:<5} {} files  median {:>8.2} ms/file", files.len(), t.as_secs_f64() * 1e3);
     }
     let docs: Vec<Document> = names
         .iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("rendered-"))
-        })
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("rendered-")))
         .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
         .collect();
-    let encoded: Vec<Vec<u8>> = docs
-        .iter()
-        .map(|d| serde_json::to_vec(d).unwrap())
-        .collect();
+    let encoded: Vec<Vec<u8>> = docs.iter().map(|d| serde_json::to_vec(d).unwrap()).collect();
     let t = bench(&encoded, |json| {
         let doc: Document = serde_json::from_slice(json).unwrap();
         nianbao_xlsx::write(&doc, &options).unwrap();

@@ -56,9 +56,7 @@ impl FormatPlugin for Plugin {
     fn write(format: &str, doc: &Document, options: &Options) -> Result<Vec<u8>, Error> {
         match format {
             "xlsx" => write::write(doc, options),
-            other => Err(Error::new(format!(
-                "cannot write {other}: this plugin writes xlsx only"
-            ))),
+            other => Err(Error::new(format!("cannot write {other}: this plugin writes xlsx only"))),
         }
     }
 }

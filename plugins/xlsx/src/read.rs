@@ -13,9 +13,7 @@ mod layout;
 mod ods;
 mod xls;
 
-use calamine::{
-    Data, Dimensions, Ods, Reader, SheetType, SheetVisible, Style, WorkbookProperties, Xls, Xlsx,
-};
+use calamine::{Data, Dimensions, Ods, Reader, SheetType, SheetVisible, Style, WorkbookProperties, Xls, Xlsx};
 use layout::SheetCell;
 use nianbao_plugin::{Block, Document, Error, Options, Prop};
 use std::io::Cursor;
@@ -44,10 +42,8 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     // calamine trusts some record fields of damaged files (and panics on the arithmetic): that
     // is a corrupted file, said as such, not a crash.
     std::panic::catch_unwind(|| read_workbook(bytes, options)).unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned());
+        let why =
+            panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
         Err(Error::new(format!(
             "the workbook is corrupted: the spreadsheet parser failed ({})",
             why.unwrap_or_default()
@@ -56,25 +52,16 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
 }
 
 fn read_workbook(bytes: &[u8], options: &Options) -> Result<Document, Error> {
-    let inspect = options
-        .get("inspect")
-        .is_some_and(|v| matches!(v.as_str(), "true" | "1" | "yes"));
+    let inspect = options.get("inspect").is_some_and(|v| matches!(v.as_str(), "true" | "1" | "yes"));
     let mut book = Book::open(bytes)?;
-    let mut doc = Document {
-        meta: meta(book.properties()?),
-        ..Document::default()
-    };
-    let mut budget = Budget {
-        cells: MAX_CELLS,
-        positions: MAX_POSITIONS,
-    };
+    let mut doc = Document { meta: meta(book.properties()?), ..Document::default() };
+    let mut budget = Budget { cells: MAX_CELLS, positions: MAX_POSITIONS };
     for sheet in book.sheets() {
         if sheet.typ != SheetType::WorkSheet {
             continue;
         }
         if sheet.visible != SheetVisible::Visible {
-            doc.notes
-                .push(format!("sheet '{}' is hidden: skipped", sheet.name));
+            doc.notes.push(format!("sheet '{}' is hidden: skipped", sheet.name));
             continue;
         }
         let cells = book.cells(&sheet.name, &mut budget)?;
@@ -84,10 +71,7 @@ fn read_workbook(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         if blocks.is_empty() {
             continue;
         }
-        doc.blocks.push(Block::Heading {
-            level: 2,
-            text: sheet.name.clone(),
-        });
+        doc.blocks.push(Block::Heading { level: 2, text: sheet.name.clone() });
         doc.blocks.extend(blocks);
     }
     Ok(doc)
@@ -103,10 +87,7 @@ struct Budget {
 pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") {
         // Zip entry names are stored in the clear: the first entries give the package away.
-        if contains(
-            bytes,
-            b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
-        ) {
+        if contains(bytes, b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet") {
             Some("ods")
         } else if contains(bytes, b"xl/vbaProject.bin") {
             Some("xlsm")
@@ -148,10 +129,8 @@ fn kind(bytes: &[u8]) -> Result<Kind, Error> {
     let what = if head.starts_with("%pdf") {
         "a PDF document".to_string()
     } else if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
-        "an Excel 2003 XML spreadsheet, which this plugin does not read: save it as xlsx"
-            .to_string()
-    } else if head.starts_with('<')
-        && (head.contains("<html") || head.contains("<table") || head.contains("<!doctype"))
+        "an Excel 2003 XML spreadsheet, which this plugin does not read: save it as xlsx".to_string()
+    } else if head.starts_with('<') && (head.contains("<html") || head.contains("<table") || head.contains("<!doctype"))
     {
         "a web page (HTML) saved under a spreadsheet name: read it as HTML".to_string()
     } else if bytes.starts_with(b"{\\rtf") {
@@ -164,16 +143,11 @@ fn kind(bytes: &[u8]) -> Result<Kind, Error> {
 }
 
 fn zip_kind(bytes: &[u8]) -> Result<Kind, Error> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        Error::new(format!(
-            "the file is truncated or corrupted: not a readable ZIP package ({e})"
-        ))
-    })?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| Error::new(format!("the file is truncated or corrupted: not a readable ZIP package ({e})")))?;
     let mut unpacked: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| Error::new(format!("the ZIP package is corrupted: {e}")))?;
+        let entry = zip.by_index_raw(i).map_err(|e| Error::new(format!("the ZIP package is corrupted: {e}")))?;
         unpacked = unpacked.saturating_add(entry.size());
     }
     if unpacked > MAX_UNPACKED {
@@ -191,16 +165,10 @@ fn zip_kind(bytes: &[u8]) -> Result<Kind, Error> {
         if ods::is_spreadsheet(&mut zip) {
             Ok(Kind::Ods)
         } else {
-            Err(
-                "not a spreadsheet: an OpenDocument file of another kind (text, presentation, …)"
-                    .into(),
-            )
+            Err("not a spreadsheet: an OpenDocument file of another kind (text, presentation, …)".into())
         }
     } else if has("xl/workbook.bin") {
-        Err(
-            "an Excel binary workbook (xlsb), which this plugin does not read: save it as xlsx"
-                .into(),
-        )
+        Err("an Excel binary workbook (xlsb), which this plugin does not read: save it as xlsx".into())
     } else if has("word/document.xml") {
         Err("not a spreadsheet: a Word document (docx)".into())
     } else if names.iter().any(|n| n.starts_with("ppt/")) {
@@ -220,21 +188,13 @@ enum Book<'a> {
 
 impl<'a> Book<'a> {
     fn open(bytes: &'a [u8]) -> Result<Book<'a>, Error> {
-        let corrupt =
-            |e: &dyn std::fmt::Display| Error::new(format!("the workbook is corrupted: {e}"));
+        let corrupt = |e: &dyn std::fmt::Display| Error::new(format!("the workbook is corrupted: {e}"));
         Ok(match kind(bytes)? {
-            Kind::Xlsx => Book::Xlsx(Box::new(
-                Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?,
-            )),
-            Kind::Xls => Book::Xls(Box::new(
-                Xls::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?,
-            )),
+            Kind::Xlsx => Book::Xlsx(Box::new(Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?)),
+            Kind::Xls => Book::Xls(Box::new(Xls::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?)),
             Kind::Ods => {
                 let merges = ods::scan(bytes, MAX_CELLS, MAX_POSITIONS)?;
-                Book::Ods(
-                    Box::new(Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?),
-                    merges,
-                )
+                Book::Ods(Box::new(Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?), merges)
             }
         })
     }
@@ -258,8 +218,7 @@ impl<'a> Book<'a> {
 
     /// The non-empty cells of a sheet, in no particular order.
     fn cells(&mut self, sheet: &str, budget: &mut Budget) -> Result<Vec<SheetCell>, Error> {
-        let failed =
-            |e: &dyn std::fmt::Display| Error::new(format!("cannot read sheet '{sheet}': {e}"));
+        let failed = |e: &dyn std::fmt::Display| Error::new(format!("cannot read sheet '{sheet}': {e}"));
         let mut out = Vec::new();
         let mut keep = |row: u32, col: u32, data: &Data, title_font: bool| -> Result<(), Error> {
             let text = cell_text(data);
@@ -269,12 +228,7 @@ impl<'a> Book<'a> {
             budget.cells = budget.cells.checked_sub(1).ok_or_else(|| {
                 Error::new(format!("the workbook has more than {MAX_CELLS} non-empty cells: too large for this reader"))
             })?;
-            out.push(SheetCell {
-                row,
-                col,
-                text,
-                title_font,
-            });
+            out.push(SheetCell { row, col, text, title_font });
             Ok(())
         };
         match self {
@@ -282,9 +236,7 @@ impl<'a> Book<'a> {
             Book::Xlsx(b) => {
                 let mut cells = b.worksheet_cells_reader(sheet).map_err(|e| failed(&e))?;
                 let title_fonts: Vec<bool> = cells.styles().iter().map(is_title_font).collect();
-                while let Some((cell, style)) =
-                    cells.next_cell_with_style_id().map_err(|e| failed(&e))?
-                {
+                while let Some((cell, style)) = cells.next_cell_with_style_id().map_err(|e| failed(&e))? {
                     let (row, col) = cell.get_position();
                     let title_font = title_fonts.get(style).copied().unwrap_or(false);
                     keep(row, col, &Data::from(cell.get_value().clone()), title_font)?;
@@ -303,19 +255,14 @@ impl<'a> Book<'a> {
     }
 
     fn merges(&mut self, sheet: &str) -> Result<Vec<Dimensions>, Error> {
-        let failed = |e: &dyn std::fmt::Display| {
-            Error::new(format!(
-                "cannot read the merged cells of sheet '{sheet}': {e}"
-            ))
-        };
+        let failed =
+            |e: &dyn std::fmt::Display| Error::new(format!("cannot read the merged cells of sheet '{sheet}': {e}"));
         match self {
             Book::Xlsx(b) => b.merge_cells_by_sheet_name(sheet).map_err(|e| failed(&e)),
             Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).map_err(|e| failed(&e)),
-            Book::Ods(_, sheets) => Ok(sheets
-                .iter()
-                .find(|s| s.name == sheet)
-                .map(|s| s.merges.clone())
-                .unwrap_or_default()),
+            Book::Ods(_, sheets) => {
+                Ok(sheets.iter().find(|s| s.name == sheet).map(|s| s.merges.clone()).unwrap_or_default())
+            }
         }
     }
 }
@@ -334,10 +281,7 @@ fn for_each_used(
 
 /// Large and bold, the way titles are set (body text is 10.5–12pt).
 fn is_title_font(style: &Style) -> bool {
-    style
-        .font
-        .as_ref()
-        .is_some_and(|f| f.is_bold() && f.size.is_some_and(|s| s >= 14.0))
+    style.font.as_ref().is_some_and(|f| f.is_bold() && f.size.is_some_and(|s| s >= 14.0))
 }
 
 /// A cell's value as a person sees it: numbers in their shortest form, dates as ISO dates,
@@ -345,9 +289,7 @@ fn is_title_font(style: &Style) -> bool {
 pub(crate) fn cell_text(data: &Data) -> String {
     match data {
         Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-            s.replace("\r\n", "\n").replace('\r', "\n")
-        }
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.replace("\r\n", "\n").replace('\r', "\n"),
         Data::Float(f) => number_text(*f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
@@ -373,12 +315,7 @@ pub(crate) fn number_text(f: f64) -> String {
 fn date_text(dt: &calamine::ExcelDateTime) -> String {
     if dt.is_duration() {
         let secs = (dt.as_f64() * 86_400.0).round() as i64;
-        return format!(
-            "{}:{:02}:{:02}",
-            secs / 3600,
-            (secs / 60 % 60).abs(),
-            (secs % 60).abs()
-        );
+        return format!("{}:{:02}:{:02}", secs / 3600, (secs / 60 % 60).abs(), (secs % 60).abs());
     }
     let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
     if dt.as_f64() < 1.0 {
@@ -409,10 +346,7 @@ fn meta(p: WorkbookProperties) -> Vec<Prop> {
         ("manager", p.manager),
     ];
     for (key, value) in standard {
-        if let Some(v) = value
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-        {
+        if let Some(v) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
             doc.set_prop(key, v);
         }
     }
@@ -433,8 +367,7 @@ fn iso_date(s: &str) -> Option<String> {
     let date = s.get(..10)?;
     let b = date.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
-        .then(|| date.to_string())
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)).then(|| date.to_string())
 }
 
 #[cfg(test)]
@@ -468,10 +401,7 @@ mod tests {
 
     #[test]
     fn iso_dates_are_cut_from_timestamps_only() {
-        assert_eq!(
-            iso_date("2023-02-10T09:00:00Z").as_deref(),
-            Some("2023-02-10")
-        );
+        assert_eq!(iso_date("2023-02-10T09:00:00Z").as_deref(), Some("2023-02-10"));
         assert_eq!(iso_date("2023-02-10").as_deref(), Some("2023-02-10"));
         assert_eq!(iso_date("2023年2月10日"), None);
         assert_eq!(iso_date("short"), None);
@@ -483,8 +413,7 @@ mod tests {
         p.title = Some("T".into());
         p.created = Some("2024-01-02T00:00:00Z".into());
         p.custom_properties.insert("date".into(), String::new());
-        p.custom_properties
-            .insert("索引号".into(), "X/2024-1".into());
+        p.custom_properties.insert("索引号".into(), "X/2024-1".into());
         p.custom_properties.insert("lang".into(), "zh-CN".into());
         let keys: Vec<(String, String)> = meta(p).into_iter().map(|p| (p.key, p.value)).collect();
         let expected = [("title", "T"), ("lang", "zh-CN"), ("索引号", "X/2024-1")];
@@ -493,10 +422,7 @@ mod tests {
 
     #[test]
     fn sniff_tells_the_containers_apart() {
-        assert_eq!(
-            sniff(b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml"),
-            Some("xlsx")
-        );
+        assert_eq!(sniff(b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml"), Some("xlsx"));
         assert_eq!(sniff(b"PK\x03\x04....word/document.xml"), None);
         assert_eq!(sniff(b"<html>"), None);
     }

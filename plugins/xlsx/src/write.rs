@@ -48,13 +48,9 @@ pub fn write(doc: &Document, options: &Options) -> Result<Vec<u8>, Error> {
     let text_end = doc.blocks.iter().rposition(is_text);
     let mut text_pending = text_end.is_some() || !doc.meta.is_empty();
     let add_text_sheet = |book: &mut Workbook, names: &mut SheetNames| -> Result<(), Error> {
-        let wanted = options
-            .get("text_sheet")
-            .map_or(DEFAULT_TEXT_SHEET, String::as_str);
+        let wanted = options.get("text_sheet").map_or(DEFAULT_TEXT_SHEET, String::as_str);
         let sheet = book.add_worksheet();
-        sheet
-            .set_name(names.claim(wanted, names.count() + 1))
-            .map_err(failed)?;
+        sheet.set_name(names.claim(wanted, names.count() + 1)).map_err(failed)?;
         text_sheet(sheet, doc, &styles).map_err(failed)
     };
     let mut heading: Option<&str> = None;
@@ -66,15 +62,9 @@ pub fn write(doc: &Document, options: &Options) -> Result<Vec<u8>, Error> {
                     add_text_sheet(&mut book, &mut names)?;
                     text_pending = false;
                 }
-                let wanted = if t.name.trim().is_empty() {
-                    heading.unwrap_or_default()
-                } else {
-                    &t.name
-                };
+                let wanted = if t.name.trim().is_empty() { heading.unwrap_or_default() } else { &t.name };
                 let sheet = book.add_worksheet();
-                sheet
-                    .set_name(names.claim(wanted, names.count() + 1))
-                    .map_err(failed)?;
+                sheet.set_name(names.claim(wanted, names.count() + 1)).map_err(failed)?;
                 table_sheet(sheet, t, &styles).map_err(failed)?;
             }
             Block::Paragraph { .. } | Block::Image { .. } => {}
@@ -114,30 +104,14 @@ struct Styles {
 
 impl Styles {
     fn new() -> Styles {
-        let font = |name: &str| {
-            Format::new()
-                .set_font_name(name)
-                .set_font_charset(CHARSET_GB2312)
-                .set_font_size(TEXT_PT)
-        };
-        let boxed = |f: Format| {
-            f.set_border(FormatBorder::Thin)
-                .set_align(FormatAlign::VerticalCenter)
-                .set_text_wrap()
-        };
+        let font =
+            |name: &str| Format::new().set_font_name(name).set_font_charset(CHARSET_GB2312).set_font_size(TEXT_PT);
+        let boxed = |f: Format| f.set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
         let cell = || boxed(font(TABLE_FONT).set_font_size(TABLE_PT));
         Styles {
-            title: font(TABLE_FONT)
-                .set_font_size(TITLE_PT)
-                .set_bold()
-                .set_align(FormatAlign::Center),
-            heading: font(TABLE_FONT)
-                .set_bold()
-                .set_align(FormatAlign::VerticalCenter),
-            subheading: font(TEXT_FONT)
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
+            title: font(TABLE_FONT).set_font_size(TITLE_PT).set_bold().set_align(FormatAlign::Center),
+            heading: font(TABLE_FONT).set_bold().set_align(FormatAlign::VerticalCenter),
+            subheading: font(TEXT_FONT).set_bold().set_text_wrap().set_align(FormatAlign::Top),
             paragraph: font(TEXT_FONT).set_text_wrap().set_align(FormatAlign::Top),
             key: boxed(font(TABLE_FONT).set_bold()),
             value: boxed(font(TEXT_FONT)),
@@ -163,10 +137,7 @@ impl SheetNames {
 
     /// A free name made from `wanted`, or `Sheet N` if nothing of it is usable.
     fn claim(&mut self, wanted: &str, n: usize) -> String {
-        let clean: String = wanted
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
-            .collect();
+        let clean: String = wanted.chars().filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control()).collect();
         let clean = clean.trim().trim_matches('\'').trim();
         let base = if clean.is_empty() || clean.eq_ignore_ascii_case("history") {
             format!("Sheet {n}")
@@ -257,8 +228,7 @@ fn text_sheet(sheet: &mut Worksheet, doc: &Document, styles: &Styles) -> Result<
     for p in &doc.meta {
         sheet.write_string_with_format(row, 0, &p.key, &styles.key)?;
         sheet.write_string_with_format(row, 1, &p.value, &styles.value)?;
-        let lines =
-            text_lines(&p.key, KEY_WIDTH, TEXT_PT).max(text_lines(&p.value, TEXT_WIDTH, TEXT_PT));
+        let lines = text_lines(&p.key, KEY_WIDTH, TEXT_PT).max(text_lines(&p.value, TEXT_WIDTH, TEXT_PT));
         sheet.set_row_height(row, row_height(lines, TEXT_PT))?;
         row += 1;
     }
@@ -273,12 +243,7 @@ fn text_sheet(sheet: &mut Worksheet, doc: &Document, styles: &Styles) -> Result<
 }
 
 /// A heading or paragraph in column B, its row as tall as the wrapped text.
-fn text_row(
-    sheet: &mut Worksheet,
-    row: u32,
-    block: &Block,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
+fn text_row(sheet: &mut Worksheet, row: u32, block: &Block, styles: &Styles) -> Result<(), XlsxError> {
     let (text, format, pt) = match block {
         Block::Heading { level: 1, text } => (text, styles.title.clone(), TITLE_PT),
         Block::Heading { level: 2, text } => (text, styles.heading.clone(), TEXT_PT),
@@ -331,14 +296,7 @@ fn table_sheet(sheet: &mut Worksheet, table: &Table, styles: &Styles) -> Result<
             };
             let (height, width) = extent(&grid, r, c, *slot);
             if height > 1 || width > 1 {
-                sheet.merge_range(
-                    row,
-                    col,
-                    row + height as u32 - 1,
-                    col + width as u16 - 1,
-                    "",
-                    format,
-                )?;
+                sheet.merge_range(row, col, row + height as u32 - 1, col + width as u16 - 1, "", format)?;
             }
             match value {
                 Value::Number(n, _) => sheet.write_number_with_format(row, col, n, format)?,
@@ -346,11 +304,7 @@ fn table_sheet(sheet: &mut Worksheet, table: &Table, styles: &Styles) -> Result<
                 Value::Empty => sheet.write_blank(row, col, format)?,
             };
             if height == 1 {
-                lines = lines.max(text_lines(
-                    &cell.text,
-                    widths[c..c + width].iter().sum(),
-                    TABLE_PT,
-                ));
+                lines = lines.max(text_lines(&cell.text, widths[c..c + width].iter().sum(), TABLE_PT));
             }
         }
         sheet.set_row_height(r as u32, row_height(lines, TABLE_PT))?;
@@ -361,18 +315,13 @@ fn table_sheet(sheet: &mut Worksheet, table: &Table, styles: &Styles) -> Result<
 /// In a table without declared header rows, a row of text only (captions, column headers)
 /// is styled as a header; a row with a number or an empty cell holds data.
 fn is_caption_row(table: &Table, line: &[Option<Slot>]) -> bool {
-    line.iter()
-        .flatten()
-        .filter(|s| s.origin)
-        .all(|s| matches!(Value::of(&table.cell(*s).text), Value::Text(_)))
+    line.iter().flatten().filter(|s| s.origin).all(|s| matches!(Value::of(&table.cell(*s).text), Value::Text(_)))
 }
 
 /// How many lines `text` takes in a column `width` characters wide, in a font of `pt` points.
 fn text_lines(text: &str, width: f64, pt: f64) -> usize {
     let room = (width - 1.0).max(1.0);
-    text.split('\n')
-        .map(|l| ((display_width(l) * pt / 11.0) / room).ceil().max(1.0) as usize)
-        .sum()
+    text.split('\n').map(|l| ((display_width(l) * pt / 11.0) / room).ceil().max(1.0) as usize).sum()
 }
 
 fn row_height(lines: usize, pt: f64) -> f64 {
@@ -404,10 +353,7 @@ fn extent(grid: &Grid, r: usize, c: usize, slot: Slot) -> (usize, usize) {
             .is_some_and(|s| s.row == slot.row && s.index == slot.index)
     };
     let width = (c..grid.width).take_while(|&cc| owns(r, cc)).count().max(1);
-    let height = (r..grid.slots.len())
-        .take_while(|&rr| (c..c + width).all(|cc| owns(rr, cc)))
-        .count()
-        .max(1);
+    let height = (r..grid.slots.len()).take_while(|&rr| (c..c + width).all(|cc| owns(rr, cc))).count().max(1);
     (height, width)
 }
 
@@ -474,9 +420,7 @@ fn column_widths(table: &Table, grid: &Grid) -> Vec<f64> {
 /// Width in Excel's column units (the digit width of the default 11pt font): CJK and
 /// full-width characters take about two.
 fn display_width(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2.1 } else { 1.1 })
-        .sum()
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2.1 } else { 1.1 }).sum()
 }
 
 #[cfg(test)]
@@ -490,19 +434,7 @@ mod tests {
         assert_eq!(Value::of("2314.86"), Value::Number(2314.86, 2));
         assert_eq!(Value::of(" 12 "), Value::Number(12.0, 0));
         assert_eq!(Value::of(""), Value::Empty);
-        for text in [
-            "—",
-            "/",
-            "251000元",
-            "007",
-            "1,234",
-            "1.",
-            ".5",
-            "+3",
-            "1e5",
-            "1234567890123456",
-            "三",
-        ] {
+        for text in ["—", "/", "251000元", "007", "1,234", "1.", ".5", "+3", "1e5", "1234567890123456", "三"] {
             assert_eq!(Value::of(text), Value::Text(text), "{text}");
         }
     }
@@ -521,10 +453,7 @@ mod tests {
         assert_eq!(got.encode_utf16().count(), 31);
         assert!(long.starts_with(&got));
         let again = names.claim(long, 8);
-        assert!(
-            again.ends_with(" (2)") && again.encode_utf16().count() <= 31,
-            "{again}"
-        );
+        assert!(again.ends_with(" (2)") && again.encode_utf16().count() <= 31, "{again}");
     }
 
     #[test]

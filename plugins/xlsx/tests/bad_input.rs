@@ -12,16 +12,9 @@ use zip::write::SimpleFileOptions;
 fn package(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in parts {
-        let method = if *name == "mimetype" {
-            zip::CompressionMethod::Stored
-        } else {
-            zip::CompressionMethod::Deflated
-        };
-        zip.start_file(
-            *name,
-            SimpleFileOptions::default().compression_method(method),
-        )
-        .unwrap();
+        let method =
+            if *name == "mimetype" { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        zip.start_file(*name, SimpleFileOptions::default().compression_method(method)).unwrap();
         zip.write_all(data).unwrap();
     }
     zip.finish().unwrap().into_inner()
@@ -34,11 +27,7 @@ fn ods(table_body: &str) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">{table_body}</table:table></office:spreadsheet></office:body></office:document-content>"#
     );
     let manifest = br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
-    package(&[
-        ("mimetype", ODS_MIME),
-        ("content.xml", content.as_bytes()),
-        ("META-INF/manifest.xml", manifest),
-    ])
+    package(&[("mimetype", ODS_MIME), ("content.xml", content.as_bytes()), ("META-INF/manifest.xml", manifest)])
 }
 
 #[test]
@@ -46,10 +35,19 @@ fn files_of_other_kinds_are_named() {
     assert_eq!(read_err(b""), "the file is empty");
     let cases: [(&[u8], &str); 5] = [
         (b"%PDF-1.7\n...", "not a spreadsheet: a PDF document"),
-        (b"\xEF\xBB\xBF<!DOCTYPE html><html><table><tr><td>1</td></tr></table></html>", "a web page (HTML) saved under a spreadsheet name"),
-        (b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">", "an Excel 2003 XML spreadsheet"),
+        (
+            b"\xEF\xBB\xBF<!DOCTYPE html><html><table><tr><td>1</td></tr></table></html>",
+            "a web page (HTML) saved under a spreadsheet name",
+        ),
+        (
+            b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+            "an Excel 2003 XML spreadsheet",
+        ),
         (b"{\\rtf1\\ansi hello}", "not a spreadsheet: an RTF document"),
-        (b"\x00\x01\x02garbage", "neither a ZIP package (xlsx, ods) nor an OLE2 file (xls); it starts with bytes 0001026761726261"),
+        (
+            b"\x00\x01\x02garbage",
+            "neither a ZIP package (xlsx, ods) nor an OLE2 file (xls); it starts with bytes 0001026761726261",
+        ),
     ];
     for (bytes, want) in cases {
         let err = read_err(bytes);
@@ -59,15 +57,9 @@ fn files_of_other_kinds_are_named() {
 
 #[test]
 fn zip_packages_that_are_not_workbooks_are_named() {
-    let docx = package(&[
-        ("[Content_Types].xml", b"<Types/>"),
-        ("word/document.xml", b"<w:document/>"),
-    ]);
+    let docx = package(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]);
     assert_eq!(read_err(&docx), "not a spreadsheet: a Word document (docx)");
-    let odt = package(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.text"),
-        ("content.xml", b"<x/>"),
-    ]);
+    let odt = package(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<x/>")]);
     assert!(read_err(&odt).contains("an OpenDocument file of another kind"));
     let xlsb = package(&[("xl/workbook.bin", b"\x00")]);
     assert!(read_err(&xlsb).contains("xlsb"));
@@ -81,10 +73,7 @@ fn truncated_files_say_so() {
         let bytes = fixture(name);
         for keep in [bytes.len() / 2, bytes.len() - 30, 100] {
             let err = read_err(&bytes[..keep]);
-            assert!(
-                err.contains("truncated or corrupted") || err.contains("corrupted"),
-                "{name} cut to {keep}: {err}"
-            );
+            assert!(err.contains("truncated or corrupted") || err.contains("corrupted"), "{name} cut to {keep}: {err}");
         }
     }
 }
@@ -105,10 +94,7 @@ fn corrupted_parts_give_errors_not_panics() {
     let at = find_bytes(&bytes, b"xl/worksheets/sheet1.xml").unwrap() + 200;
     bytes[at..at + 300].fill(0);
     let err = read_err(&bytes);
-    assert!(
-        err.starts_with("cannot read sheet '年报表格'") || err.contains("corrupted"),
-        "{err}"
-    );
+    assert!(err.starts_with("cannot read sheet '年报表格'") || err.contains("corrupted"), "{err}");
 }
 
 /// Byte flips all over each kind of file: whatever calamine makes of them, no panic.
@@ -126,8 +112,7 @@ fn random_damage_never_panics() {
                 let at = (seed % bytes.len() as u64) as usize;
                 bytes[at] = (seed >> 32) as u8;
             }
-            let outcome =
-                std::panic::catch_unwind(|| nianbao_xlsx::read(&bytes, &Default::default()));
+            let outcome = std::panic::catch_unwind(|| nianbao_xlsx::read(&bytes, &Default::default()));
             assert!(outcome.is_ok(), "{name}: panic with seed {seed:#x}");
         }
     }
@@ -145,30 +130,21 @@ fn a_zip_bomb_is_refused_before_unpacking() {
     let entry = central + find_bytes(&bytes[central..], b"xl/worksheets/sheet1.xml").unwrap() - 46;
     bytes[entry + 24..entry + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
     let err = read_err(&bytes);
-    assert!(
-        err.contains("unpacks to 3840 MiB, more than the 256 MiB"),
-        "{err}"
-    );
+    assert!(err.contains("unpacks to 3840 MiB, more than the 256 MiB"), "{err}");
 }
 
 #[test]
 fn an_ods_repeating_a_cell_millions_of_times_is_refused() {
     let row = r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#;
     let err = read_err(&ods(row));
-    assert_eq!(
-        err,
-        "the workbook has more than 1000000 non-empty cells: too large for this reader"
-    );
+    assert_eq!(err, "the workbook has more than 1000000 non-empty cells: too large for this reader");
 }
 
 #[test]
 fn an_ods_with_cells_at_far_corners_is_refused() {
     let body = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="900000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="999"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
     let err = read_err(&ods(body));
-    assert_eq!(
-        err,
-        "sheet 'S' spans 900002 rows × 1000 columns: too large for this reader"
-    );
+    assert_eq!(err, "sheet 'S' spans 900002 rows × 1000 columns: too large for this reader");
 }
 
 #[test]
@@ -182,22 +158,11 @@ fn a_small_ods_made_by_hand_reads() {
 
 /// BIFF8 records for an xls workbook stream.
 fn record(typ: u16, body: &[u8]) -> Vec<u8> {
-    [
-        typ.to_le_bytes().as_slice(),
-        &(body.len() as u16).to_le_bytes(),
-        body,
-    ]
-    .concat()
+    [typ.to_le_bytes().as_slice(), &(body.len() as u16).to_le_bytes(), body].concat()
 }
 
 fn number(row: u16, col: u16) -> Vec<u8> {
-    let body = [
-        row.to_le_bytes().as_slice(),
-        &col.to_le_bytes(),
-        &[0, 0],
-        &1.0f64.to_le_bytes(),
-    ]
-    .concat();
+    let body = [row.to_le_bytes().as_slice(), &col.to_le_bytes(), &[0, 0], &1.0f64.to_le_bytes()].concat();
     record(0x0203, &body)
 }
 
@@ -212,25 +177,12 @@ fn ole2(stream: &str, data: &[u8]) -> Vec<u8> {
 fn an_xls_with_cells_at_far_corners_is_refused_before_calamine_sees_it() {
     let globals = |sheet_at: u32| {
         let name = [&[1u8, 0][..], b"S"].concat();
-        let boundsheet = record(
-            0x0085,
-            &[sheet_at.to_le_bytes().as_slice(), &[0, 0], &name].concat(),
-        );
-        [
-            record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]),
-            boundsheet,
-            record(0x000A, &[]),
-        ]
-        .concat()
+        let boundsheet = record(0x0085, &[sheet_at.to_le_bytes().as_slice(), &[0, 0], &name].concat());
+        [record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]), boundsheet, record(0x000A, &[])].concat()
     };
     let sheet_at = globals(0).len() as u32;
-    let sheet = [
-        record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0]),
-        number(0, 0),
-        number(65535, 255),
-        record(0x000A, &[]),
-    ]
-    .concat();
+    let sheet =
+        [record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0]), number(0, 0), number(65535, 255), record(0x000A, &[])].concat();
     let err = read_err(&ole2("Workbook", &[globals(sheet_at), sheet].concat()));
     // Values and formulas: calamine makes two rectangles of 65536 × 256.
     assert_eq!(err, "the sheets span 33554432 cell positions (from A1 to their last cells), more than the 5000000 this reader accepts");
@@ -238,16 +190,9 @@ fn an_xls_with_cells_at_far_corners_is_refused_before_calamine_sees_it() {
 
 #[test]
 fn ole2_files_that_are_not_workbooks_are_named() {
-    assert_eq!(
-        read_err(&ole2("WordDocument", b"x")),
-        "not a spreadsheet: a Word 97-2003 document (.doc)"
-    );
-    assert!(read_err(&ole2("EncryptedPackage", b"x"))
-        .starts_with("a password-protected (encrypted) workbook"));
-    assert_eq!(
-        read_err(&ole2("Other", b"x")),
-        "not a spreadsheet: an OLE2 file without a workbook stream"
-    );
+    assert_eq!(read_err(&ole2("WordDocument", b"x")), "not a spreadsheet: a Word 97-2003 document (.doc)");
+    assert!(read_err(&ole2("EncryptedPackage", b"x")).starts_with("a password-protected (encrypted) workbook"));
+    assert_eq!(read_err(&ole2("Other", b"x")), "not a spreadsheet: an OLE2 file without a workbook stream");
 }
 
 /// The fixture workbook with every sheet replaced by `sheet_xml`.
@@ -265,24 +210,16 @@ fn xlsx_with_sheets(sheet_xml: &str) -> Vec<u8> {
         }
         parts.push((name, data));
     }
-    let refs: Vec<(&str, &[u8])> = parts
-        .iter()
-        .map(|(n, d)| (n.as_str(), d.as_slice()))
-        .collect();
+    let refs: Vec<(&str, &[u8])> = parts.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
     package(&refs)
 }
 
 fn paragraph(text: &str) -> nianbao_plugin::Block {
-    nianbao_plugin::Block::Paragraph {
-        text: text.into(),
-        align: Default::default(),
-    }
+    nianbao_plugin::Block::Paragraph { text: text.into(), align: Default::default() }
 }
 
 fn worksheet(inner: &str) -> String {
-    format!(
-        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{inner}</worksheet>"#
-    )
+    format!(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{inner}</worksheet>"#)
 }
 
 #[test]
@@ -292,11 +229,7 @@ fn an_xlsx_with_cells_at_far_corners_stays_small() {
         r#"<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>top</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>bottom</t></is></c></row></sheetData><mergeCells count="1"><mergeCell ref="A3:WZZ1048570"/></mergeCells>"#,
     );
     let doc = read(&xlsx_with_sheets(&sheet));
-    assert_eq!(
-        doc.blocks.len(),
-        4 * 3,
-        "four sheets, each a heading and two paragraphs"
-    );
+    assert_eq!(doc.blocks.len(), 4 * 3, "four sheets, each a heading and two paragraphs");
     for sheet in doc.blocks.chunks(3) {
         assert_eq!(sheet[1..], [paragraph("top"), paragraph("bottom")]);
     }

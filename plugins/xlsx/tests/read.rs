@@ -18,17 +18,7 @@ fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
             other => format!("{other:?}"),
         })
         .collect();
-    assert_eq!(
-        kinds,
-        [
-            "H2 年报表格",
-            "T 年报表格 14",
-            "T 年报表格 28",
-            "T 年报表格 4",
-            "H2 报告信息",
-            "T 报告信息 5"
-        ]
-    );
+    assert_eq!(kinds, ["H2 年报表格", "T 年报表格 14", "T 年报表格 28", "T 年报表格 4", "H2 报告信息", "T 报告信息 5"]);
     let t = tables(&doc);
 
     let active = t[0];
@@ -61,10 +51,7 @@ fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
     assert_eq!(at(review, 3, 14), "4");
 
     let info = t[3];
-    assert_eq!(
-        at(info, 1, 1),
-        "当阳市人民政府办公室2022年政府信息公开工作年度报告"
-    );
+    assert_eq!(at(info, 1, 1), "当阳市人民政府办公室2022年政府信息公开工作年度报告");
     assert_eq!(at(info, 3, 1), "2022", "a number cell reads as its digits");
 
     assert_eq!(doc.prop("author"), Some("Administrator"));
@@ -74,25 +61,16 @@ fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
 #[test]
 fn title_rows_and_captions_above_tables_are_text() {
     let doc = read(&fixture("s1-r003-xlsx.xlsx"));
-    assert_eq!(
-        doc.blocks[0],
-        Block::Heading {
-            level: 2,
-            text: "统计表".into()
-        }
-    );
+    assert_eq!(doc.blocks[0], Block::Heading { level: 2, text: "统计表".into() });
     // 14pt bold, merged over the width, alone in its rows: the title.
     assert_eq!(
         doc.blocks[1],
         Block::Heading {
-            level: 1,
-            text: "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告".into()
+            level: 1, text: "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告".into()
         }
     );
     // Typed in column A right above the table, unmerged: a caption, not a table row.
-    assert!(
-        matches!(&doc.blocks[2], Block::Paragraph { text, .. } if text == "二、主动公开政府信息情况")
-    );
+    assert!(matches!(&doc.blocks[2], Block::Paragraph { text, .. } if text == "二、主动公开政府信息情况"));
     let active = tables(&doc)[0];
     assert_eq!(active.rows[0], vec![Cell::span("第二十条第(一)项", 1, 4)]);
     assert_eq!(at(active, 13, 1), "7.15");
@@ -110,59 +88,29 @@ fn decimals_blanks_and_numbers_stored_as_text() {
     let doc = read(&fixture("s1-r006-xlsx.xlsx"));
     let active = tables(&doc)[0];
     assert_eq!(at(active, 14, 3), "/");
-    assert_eq!(
-        at(active, 3, 3),
-        "3",
-        "a number stored as text reads as printed"
-    );
+    assert_eq!(at(active, 3, 3), "3", "a number stored as text reads as printed");
 }
 
 #[test]
 fn formulas_dates_padding_hidden_sheets_and_text_sheets() {
-    let doc = nianbao_xlsx::read(
-        &fixture("features.xlsx"),
-        &Options::from([("inspect".into(), "true".into())]),
-    )
-    .unwrap();
+    let doc =
+        nianbao_xlsx::read(&fixture("features.xlsx"), &Options::from([("inspect".into(), "true".into())])).unwrap();
     assert_eq!(doc.prop("title"), Some("测试工作簿"));
     assert_eq!(doc.prop("author"), Some("某局"));
-    let texts: Vec<&Block> = doc
-        .blocks
-        .iter()
-        .filter(|b| !matches!(b, Block::Table(_)))
-        .collect();
+    let texts: Vec<&Block> = doc.blocks.iter().filter(|b| !matches!(b, Block::Table(_))).collect();
     assert_eq!(
         texts,
         [
-            &Block::Heading {
-                level: 2,
-                text: "统计".into()
-            },
-            &Block::Heading {
-                level: 1,
-                text: "附表".into()
-            },
-            &Block::Heading {
-                level: 2,
-                text: "说明".into()
-            },
-            &Block::Paragraph {
-                text: "标题:测试表".into(),
-                align: Default::default()
-            },
-            &Block::Paragraph {
-                text: "年度:2023".into(),
-                align: Default::default()
-            },
+            &Block::Heading { level: 2, text: "统计".into() },
+            &Block::Heading { level: 1, text: "附表".into() },
+            &Block::Heading { level: 2, text: "说明".into() },
+            &Block::Paragraph { text: "标题:测试表".into(), align: Default::default() },
+            &Block::Paragraph { text: "年度:2023".into(), align: Default::default() },
         ]
     );
     let t = tables(&doc);
     assert_eq!(t.len(), 2);
-    let rows: Vec<Vec<&str>> = t[0]
-        .rows
-        .iter()
-        .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-        .collect();
+    let rows: Vec<Vec<&str>> = t[0].rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
     assert_eq!(
         rows,
         [
@@ -176,25 +124,10 @@ fn formulas_dates_padding_hidden_sheets_and_text_sheets() {
     assert_eq!(t[0].rows[4][2].colspan, 2);
     assert_eq!(
         t[1].rows,
-        vec![
-            vec![Cell::span("第二表", 1, 2), Cell::new("x")],
-            ["1", "2", "3"].map(Cell::new).to_vec()
-        ]
+        vec![vec![Cell::span("第二表", 1, 2), Cell::new("x")], ["1", "2", "3"].map(Cell::new).to_vec()]
     );
-    assert!(
-        doc.notes
-            .iter()
-            .any(|n| n == "sheet '隐藏' is hidden: skipped"),
-        "{:?}",
-        doc.notes
-    );
-    assert!(
-        doc.notes
-            .iter()
-            .any(|n| n == "sheet '统计' C5:F9: table 5×4, 1 merged"),
-        "{:?}",
-        doc.notes
-    );
+    assert!(doc.notes.iter().any(|n| n == "sheet '隐藏' is hidden: skipped"), "{:?}", doc.notes);
+    assert!(doc.notes.iter().any(|n| n == "sheet '统计' C5:F9: table 5×4, 1 merged"), "{:?}", doc.notes);
     assert!(!format!("{doc:?}").contains("secret"));
 }
 
@@ -203,10 +136,7 @@ fn without_title_fonts(doc: &Document) -> Vec<Block> {
     doc.blocks
         .iter()
         .map(|b| match b {
-            Block::Heading { level: 1, text } => Block::Paragraph {
-                text: text.clone(),
-                align: Default::default(),
-            },
+            Block::Heading { level: 1, text } => Block::Paragraph { text: text.clone(), align: Default::default() },
             other => other.clone(),
         })
         .collect()
@@ -214,20 +144,13 @@ fn without_title_fonts(doc: &Document) -> Vec<Block> {
 
 #[test]
 fn xls_and_ods_made_by_libreoffice_read_like_the_xlsx() {
-    let names = REPORTS
-        .iter()
-        .map(|r| format!("{r}-xlsx"))
-        .chain(["features".to_string()]);
+    let names = REPORTS.iter().map(|r| format!("{r}-xlsx")).chain(["features".to_string()]);
     for name in names {
         let xlsx = read(&fixture(&format!("{name}.xlsx")));
         assert!(tables(&xlsx).len() >= 2, "{name}");
         for ext in ["xls", "ods"] {
             let other = read(&fixture(&format!("{name}.{ext}")));
-            assert_eq!(
-                without_title_fonts(&other),
-                without_title_fonts(&xlsx),
-                "{name}.{ext}"
-            );
+            assert_eq!(without_title_fonts(&other), without_title_fonts(&xlsx), "{name}.{ext}");
             assert_eq!(other.prop("author"), xlsx.prop("author"), "{name}.{ext}");
         }
     }
@@ -241,12 +164,6 @@ fn the_bytes_decide_the_reader_not_the_name() {
     let as_xlsx = nianbao_xlsx::Plugin::read("xlsx", &ods, &Options::new()).unwrap();
     assert_eq!(as_xlsx, read(&ods));
     assert_eq!(nianbao_xlsx::Plugin::sniff(&ods), Some("ods"));
-    assert_eq!(
-        nianbao_xlsx::Plugin::sniff(&fixture("s1-r004-xlsx.xls")),
-        Some("xls")
-    );
-    assert_eq!(
-        nianbao_xlsx::Plugin::sniff(&fixture("s1-r004-xlsx.xlsx")),
-        Some("xlsx")
-    );
+    assert_eq!(nianbao_xlsx::Plugin::sniff(&fixture("s1-r004-xlsx.xls")), Some("xls"));
+    assert_eq!(nianbao_xlsx::Plugin::sniff(&fixture("s1-r004-xlsx.xlsx")), Some("xlsx"));
 }

@@ -20,13 +20,7 @@ fn write(doc: &Document) -> Vec<u8> {
 fn sheet_names(doc: &Document) -> Vec<&str> {
     doc.blocks
         .iter()
-        .filter_map(|b| {
-            if let Block::Heading { level: 2, text } = b {
-                Some(text.as_str())
-            } else {
-                None
-            }
-        })
+        .filter_map(|b| if let Block::Heading { level: 2, text } = b { Some(text.as_str()) } else { None })
         .collect()
 }
 
@@ -47,11 +41,7 @@ fn the_official_layout_round_trips_table_for_table() {
             assert_eq!(g.name, w.name, "{name}");
             assert_eq!(g.rows, w.rows, "{name}: {}", w.name);
         }
-        assert_eq!(
-            sheet_names(&back),
-            ["主动公开", "依申请公开", "复议诉讼", "报告信息"],
-            "{name}"
-        );
+        assert_eq!(sheet_names(&back), ["主动公开", "依申请公开", "复议诉讼", "报告信息"], "{name}");
     }
 }
 
@@ -68,27 +58,11 @@ fn the_text_sheet_gives_back_title_properties_and_paragraphs() {
     let start = back
         .blocks
         .iter()
-        .position(|b| {
-            *b == Block::Heading {
-                level: 2,
-                text: nianbao_xlsx::DEFAULT_TEXT_SHEET.into(),
-            }
-        })
+        .position(|b| *b == Block::Heading { level: 2, text: nianbao_xlsx::DEFAULT_TEXT_SHEET.into() })
         .unwrap();
-    let Block::Table(props) = &back.blocks[start + 1] else {
-        panic!("no property table")
-    };
-    assert_eq!(
-        props.rows[0],
-        vec![Cell::new("title"), Cell::new(doc.prop("title").unwrap())]
-    );
-    assert_eq!(
-        back.blocks[start + 2],
-        Block::Heading {
-            level: 1,
-            text: doc.prop("title").unwrap().into()
-        }
-    );
+    let Block::Table(props) = &back.blocks[start + 1] else { panic!("no property table") };
+    assert_eq!(props.rows[0], vec![Cell::new("title"), Cell::new(doc.prop("title").unwrap())]);
+    assert_eq!(back.blocks[start + 2], Block::Heading { level: 1, text: doc.prop("title").unwrap().into() });
     // Every heading and paragraph comes back, in order, as text.
     let text = |b: &Block| match b {
         Block::Heading { text, .. } | Block::Paragraph { text, .. } => Some(text.clone()),
@@ -105,69 +79,34 @@ fn numbers_are_numeric_cells_and_decimals_keep_two_places() {
     let bytes = write(&doc);
     let mut book = workbook(&bytes);
     let range = book.worksheet_range("主动公开").unwrap();
-    let label = range
-        .used_cells()
-        .find(|(_, _, d)| **d == Data::String("政府集中采购".into()))
-        .unwrap();
+    let label = range.used_cells().find(|(_, _, d)| **d == Data::String("政府集中采购".into())).unwrap();
     let amount = range.get((label.0, 2)).unwrap();
     assert_eq!(*amount, Data::Float(2314.86));
-    assert!(
-        matches!(range.get((label.0, 1)), Some(Data::Float(_))),
-        "an integer count is a number too"
-    );
+    assert!(matches!(range.get((label.0, 1)), Some(Data::Float(_))), "an integer count is a number too");
     let styles = book.worksheet_style("主动公开").unwrap();
-    let format = styles
-        .get((label.0 as u32, 2))
-        .and_then(|s| s.number_format.clone())
-        .unwrap();
+    let format = styles.get((label.0 as u32, 2)).and_then(|s| s.number_format.clone()).unwrap();
     assert_eq!(format.format_code, "0.00");
 
     // Blank (null) cells stay blank, never 0.
-    let regulations = range
-        .used_cells()
-        .find(|(_, _, d)| **d == Data::String("规章".into()))
-        .unwrap();
+    let regulations = range.used_cells().find(|(_, _, d)| **d == Data::String("规章".into())).unwrap();
     assert_eq!(range.get((regulations.0, 1)), Some(&Data::Empty));
 }
 
 #[test]
 fn properties_round_trip_and_a_missing_date_stays_missing() {
-    let meta = |pairs: &[(&str, &str)]| {
-        pairs
-            .iter()
-            .map(|(k, v)| Prop {
-                key: k.to_string(),
-                value: v.to_string(),
-            })
-            .collect()
-    };
+    let meta =
+        |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| Prop { key: k.to_string(), value: v.to_string() }).collect();
     let doc = Document {
-        meta: meta(&[
-            ("title", "T"),
-            ("author", "某局"),
-            ("subject", "S"),
-            ("lang", "zh-CN"),
-            ("索引号", "X/2024-1"),
-        ]),
+        meta: meta(&[("title", "T"), ("author", "某局"), ("subject", "S"), ("lang", "zh-CN"), ("索引号", "X/2024-1")]),
         ..Document::default()
     };
     let back = read(&write(&doc));
     assert_eq!(back.meta, doc.meta);
-    assert_eq!(
-        back.prop("date"),
-        None,
-        "the creation time is not the document's date"
-    );
+    assert_eq!(back.prop("date"), None, "the creation time is not the document's date");
 
-    let dated = Document {
-        meta: meta(&[("date", "2024-03-05")]),
-        ..Document::default()
-    };
+    let dated = Document { meta: meta(&[("date", "2024-03-05")]), ..Document::default() };
     assert_eq!(read(&write(&dated)).meta, dated.meta);
-    let odd = Document {
-        meta: meta(&[("date", "2024年3月5日")]),
-        ..Document::default()
-    };
+    let odd = Document { meta: meta(&[("date", "2024年3月5日")]), ..Document::default() };
     assert_eq!(read(&write(&odd)).meta, odd.meta);
 }
 
@@ -176,24 +115,15 @@ fn sheets_are_named_by_table_heading_or_number_and_follow_the_text() {
     let table = |name: &str| Table {
         name: name.into(),
         header_rows: 1,
-        rows: vec![
-            vec![Cell::new("a"), Cell::new("b")],
-            vec![Cell::new("1"), Cell::new("2")],
-        ],
+        rows: vec![vec![Cell::new("a"), Cell::new("b")], vec![Cell::new("1"), Cell::new("2")]],
     };
     let doc = Document {
         meta: vec![],
         blocks: vec![
             Block::Table(table("")),
-            Block::Heading {
-                level: 2,
-                text: "二、情况/说明".into(),
-            },
+            Block::Heading { level: 2, text: "二、情况/说明".into() },
             Block::Table(table("")),
-            Block::Paragraph {
-                text: "正文段落".into(),
-                align: Align::Right,
-            },
+            Block::Paragraph { text: "正文段落".into(), align: Align::Right },
             Block::Table(table("[数据]")),
             Block::Table(table("数据")),
         ],
@@ -201,10 +131,7 @@ fn sheets_are_named_by_table_heading_or_number_and_follow_the_text() {
     };
     let options = Options::from([("text_sheet".to_string(), "报告信息".to_string())]);
     let bytes = nianbao_xlsx::write(&doc, &options).unwrap();
-    assert_eq!(
-        workbook(&bytes).sheet_names(),
-        ["Sheet 1", "二、情况说明", "报告信息", "数据", "数据 (2)"]
-    );
+    assert_eq!(workbook(&bytes).sheet_names(), ["Sheet 1", "二、情况说明", "报告信息", "数据", "数据 (2)"]);
 }
 
 #[test]
@@ -216,16 +143,13 @@ fn an_empty_document_is_a_valid_workbook() {
 
 #[test]
 fn only_xlsx_is_written() {
-    let err =
-        nianbao_xlsx::Plugin::write("ods", &Document::default(), &Options::new()).unwrap_err();
+    let err = nianbao_xlsx::Plugin::write("ods", &Document::default(), &Options::new()).unwrap_err();
     assert_eq!(err.0, "cannot write ods: this plugin writes xlsx only");
 }
 
 #[test]
 fn openpyxl_sees_the_merged_ranges_of_the_official_layout() {
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output();
+    let probe = std::process::Command::new("python3").args(["-c", "import openpyxl"]).output();
     if !probe.is_ok_and(|o| o.status.success()) {
         eprintln!("SKIP: python3 with openpyxl not installed");
         return;
@@ -235,40 +159,18 @@ fn openpyxl_sees_the_merged_ranges_of_the_official_layout() {
     let path = dir.join("r001.xlsx");
     std::fs::write(&path, write(&rendered("s1-r001-html-table"))).unwrap();
     let script = "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\nfor ws in wb.worksheets:\n    print(ws.title, ' '.join(sorted(str(r) for r in ws.merged_cells.ranges)))";
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
     std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    let sheet = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("{text}"))
-            .to_string()
-    };
+    let sheet = |name: &str| text.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{text}")).to_string();
     let apps = sheet("依申请公开 ");
-    for range in [
-        "A1:C3", "D1:J1", "D2:D3", "E2:I2", "J2:J3", "A4:C4", "A6:A27", "B8:B15",
-    ] {
-        assert!(
-            apps.split(' ').any(|r| r == range),
-            "{range} not merged: {apps}"
-        );
+    for range in ["A1:C3", "D1:J1", "D2:D3", "E2:I2", "J2:J3", "A4:C4", "A6:A27", "B8:B15"] {
+        assert!(apps.split(' ').any(|r| r == range), "{range} not merged: {apps}");
     }
     let review = sheet("复议诉讼 ");
     for range in ["A1:E1", "F1:O1", "F2:J2", "K2:O2", "A2:A3"] {
-        assert!(
-            review.split(' ').any(|r| r == range),
-            "{range} not merged: {review}"
-        );
+        assert!(review.split(' ').any(|r| r == range), "{range} not merged: {review}");
     }
 }
 

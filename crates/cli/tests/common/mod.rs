@@ -29,7 +29,11 @@ pub fn bin() -> PathBuf {
 pub fn built_lib(stem: &str) -> PathBuf {
     let dir = bin().parent().unwrap().to_path_buf();
     let p = dir.join(format!("lib{stem}.so"));
-    assert!(p.exists(), "{} is missing: build the plugins first with `cargo build --workspace` (the README's test command does)", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: build the plugins first with `cargo build --workspace` (the README's test command does)",
+        p.display()
+    );
     p
 }
 
@@ -72,7 +76,9 @@ pub fn to_json(home: &Path, file: &Path) -> serde_json::Value {
 pub fn read_truth(path: impl AsRef<Path>) -> serde_json::Value {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     match v {
-        serde_json::Value::Object(m) => serde_json::Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect()),
+        serde_json::Value::Object(m) => {
+            serde_json::Value::Object(m.into_iter().filter(|(k, _)| !k.starts_with('_')).collect())
+        }
         v => v,
     }
 }

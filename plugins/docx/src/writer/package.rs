@@ -6,7 +6,6 @@
 
 use nianbao_plugin::Error;
 
-
 pub const CONTENT_TYPES: &str = concat!(
     r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
     r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
@@ -116,7 +115,11 @@ fn too_large() -> Error {
 
 impl Zip {
     pub fn new(capacity: usize) -> Zip {
-        Zip { out: Vec::with_capacity(capacity), entries: Vec::with_capacity(16), deflate: flate2::Compress::new(flate2::Compression::fast(), false) }
+        Zip {
+            out: Vec::with_capacity(capacity),
+            entries: Vec::with_capacity(16),
+            deflate: flate2::Compress::new(flate2::Compression::fast(), false),
+        }
     }
 
     /// Adds a part, deflated unless that does not make it smaller.

@@ -42,22 +42,13 @@ pub(super) fn blocks(
     cells.dedup_by_key(|c| (c.row, c.col));
     merges.retain(|m| m.start.0 <= m.end.0 && m.start.1 <= m.end.1 && m.start != m.end);
     merges.sort();
-    let text: HashMap<(u32, u32), &str> = cells
-        .iter()
-        .map(|c| ((c.row, c.col), c.text.as_str()))
-        .collect();
+    let text: HashMap<(u32, u32), &str> = cells.iter().map(|c| ((c.row, c.col), c.text.as_str())).collect();
     let mut out = Vec::new();
     for (first, last) in row_runs(&cells, &merges, &text) {
         // Merges are sorted by their top row: those anchored in the run are one slice.
         let from = merges.partition_point(|m| m.start.0 < first);
         let to = merges.partition_point(|m| m.start.0 <= last);
-        let run = Run {
-            sheet,
-            first,
-            last,
-            cells: slice_rows(&cells, first, last),
-            merges: &merges[from..to],
-        };
+        let run = Run { sheet, first, last, cells: slice_rows(&cells, first, last), merges: &merges[from..to] };
         run.blocks(&text, positions, &mut notes, &mut out)?;
     }
     Ok(out)
@@ -86,13 +77,7 @@ impl Run<'_> {
         let mut top = self.first;
         while top < self.last && top < first_merged && slice_rows(self.cells, top, top).len() == 1 {
             let cell = &slice_rows(self.cells, top, top)[0];
-            note(
-                notes,
-                format!(
-                    "sheet '{sheet}' {}: paragraph",
-                    cell_name(cell.row, cell.col)
-                ),
-            );
+            note(notes, format!("sheet '{sheet}' {}: paragraph", cell_name(cell.row, cell.col)));
             out.push(paragraph(cell));
             top += 1;
         }
@@ -100,10 +85,7 @@ impl Run<'_> {
         let cols = used_columns(body);
         let range = range_name(top, self.last, &cols);
         if cols.len() <= 1 {
-            note(
-                notes,
-                format!("sheet '{sheet}' {range}: {} paragraph(s)", body.len()),
-            );
+            note(notes, format!("sheet '{sheet}' {range}: {} paragraph(s)", body.len()));
             out.extend(body.iter().map(paragraph));
             return Ok(());
         }
@@ -114,19 +96,10 @@ impl Run<'_> {
                 cols.len()
             ))
         })?;
-        let spans = spans(self.merges, top, self.last, &cols)
-            .map_err(|e| Error::new(format!("sheet '{sheet}': {e}")))?;
-        note(
-            notes,
-            format!(
-                "sheet '{sheet}' {range}: table {height}×{}, {} merged",
-                cols.len(),
-                spans.len()
-            ),
-        );
-        out.push(Block::Table(table(
-            sheet, top, self.last, &cols, &spans, text,
-        )));
+        let spans =
+            spans(self.merges, top, self.last, &cols).map_err(|e| Error::new(format!("sheet '{sheet}': {e}")))?;
+        note(notes, format!("sheet '{sheet}' {range}: table {height}×{}, {} merged", cols.len(), spans.len()));
+        out.push(Block::Table(table(sheet, top, self.last, &cols, &spans, text)));
         Ok(())
     }
 }
@@ -142,29 +115,17 @@ fn paragraph(cell: &SheetCell) -> Block {
     if cell.title_font {
         Block::Heading { level: 1, text }
     } else {
-        Block::Paragraph {
-            text,
-            align: Default::default(),
-        }
+        Block::Paragraph { text, align: Default::default() }
     }
 }
 
 /// Runs of consecutive rows that hold text, or are covered by a merged region with text.
-fn row_runs(
-    cells: &[SheetCell],
-    merges: &[Dimensions],
-    text: &HashMap<(u32, u32), &str>,
-) -> Vec<(u32, u32)> {
+fn row_runs(cells: &[SheetCell], merges: &[Dimensions], text: &HashMap<(u32, u32), &str>) -> Vec<(u32, u32)> {
     let (Some(lo), Some(hi)) = (cells.first().map(|c| c.row), cells.last().map(|c| c.row)) else {
         return Vec::new();
     };
     let mut spans: Vec<(u32, u32)> = cells.iter().map(|c| (c.row, c.row)).collect();
-    spans.extend(
-        merges
-            .iter()
-            .filter(|m| text.contains_key(&m.start))
-            .map(|m| (m.start.0, m.end.0.clamp(lo, hi))),
-    );
+    spans.extend(merges.iter().filter(|m| text.contains_key(&m.start)).map(|m| (m.start.0, m.end.0.clamp(lo, hi))));
     spans.sort_unstable();
     let mut runs: Vec<(u32, u32)> = Vec::new();
     for (a, b) in spans {
@@ -193,25 +154,14 @@ fn used_columns(cells: &[SheetCell]) -> Vec<u32> {
 /// The merged regions anchored in the block, cut to its rows and used columns. A region that
 /// overlaps one taken before it (Excel forbids that, a crafted file need not) is dropped; so
 /// many that checking them costs more than the block itself make the file corrupt.
-fn spans(
-    merges: &[Dimensions],
-    top: u32,
-    last: u32,
-    cols: &[u32],
-) -> Result<Vec<Span>, &'static str> {
+fn spans(merges: &[Dimensions], top: u32, last: u32, cols: &[u32]) -> Result<Vec<Span>, &'static str> {
     let height = (last - top + 1) as usize;
     let mut taken = vec![false; height * cols.len()];
     let mut checked = 0;
     let mut out = Vec::new();
     for m in merges.iter().filter(|m| m.start.0 >= top) {
-        let rows = (
-            (m.start.0 - top) as usize,
-            (m.end.0.min(last) - top + 1) as usize,
-        );
-        let col_range = (
-            cols.partition_point(|&c| c < m.start.1),
-            cols.partition_point(|&c| c <= m.end.1),
-        );
+        let rows = ((m.start.0 - top) as usize, (m.end.0.min(last) - top + 1) as usize);
+        let col_range = (cols.partition_point(|&c| c < m.start.1), cols.partition_point(|&c| c <= m.end.1));
         if col_range.0 >= col_range.1 || (rows.1 - rows.0 == 1 && col_range.1 - col_range.0 == 1) {
             continue;
         }
@@ -219,31 +169,17 @@ fn spans(
         if checked > 2 * taken.len() {
             return Err("the file is corrupted: its merged regions overlap over and over");
         }
-        let positions = || {
-            (rows.0..rows.1)
-                .flat_map(|r| (col_range.0..col_range.1).map(move |c| r * cols.len() + c))
-        };
+        let positions = || (rows.0..rows.1).flat_map(|r| (col_range.0..col_range.1).map(move |c| r * cols.len() + c));
         if positions().any(|p| taken[p]) {
             continue;
         }
         positions().for_each(|p| taken[p] = true);
-        out.push(Span {
-            rows,
-            cols: col_range,
-            anchor: m.start,
-        });
+        out.push(Span { rows, cols: col_range, anchor: m.start });
     }
     Ok(out)
 }
 
-fn table(
-    sheet: &str,
-    top: u32,
-    last: u32,
-    cols: &[u32],
-    spans: &[Span],
-    text: &HashMap<(u32, u32), &str>,
-) -> Table {
+fn table(sheet: &str, top: u32, last: u32, cols: &[u32], spans: &[Span], text: &HashMap<(u32, u32), &str>) -> Table {
     let height = (last - top + 1) as usize;
     // Which span covers each position of the block, if any.
     let mut cover: Vec<Option<usize>> = vec![None; height * cols.len()];
@@ -270,11 +206,7 @@ fn table(
             row
         })
         .collect();
-    Table {
-        name: sheet.to_string(),
-        header_rows: 0,
-        rows,
-    }
+    Table { name: sheet.to_string(), header_rows: 0, rows }
 }
 
 /// `A1`-style name of a cell.
@@ -290,10 +222,7 @@ fn cell_name(row: u32, col: u32) -> String {
 }
 
 fn range_name(top: u32, last: u32, cols: &[u32]) -> String {
-    let (first, end) = (
-        cols.first().copied().unwrap_or(0),
-        cols.last().copied().unwrap_or(0),
-    );
+    let (first, end) = (cols.first().copied().unwrap_or(0), cols.last().copied().unwrap_or(0));
     format!("{}:{}", cell_name(top, first), cell_name(last, end))
 }
 
@@ -302,21 +231,11 @@ mod tests {
     use super::*;
 
     fn cells(list: &[(u32, u32, &str)]) -> Vec<SheetCell> {
-        list.iter()
-            .map(|(r, c, t)| SheetCell {
-                row: *r,
-                col: *c,
-                text: t.to_string(),
-                title_font: false,
-            })
-            .collect()
+        list.iter().map(|(r, c, t)| SheetCell { row: *r, col: *c, text: t.to_string(), title_font: false }).collect()
     }
 
     fn merge(r0: u32, c0: u32, r1: u32, c1: u32) -> Dimensions {
-        Dimensions {
-            start: (r0, c0),
-            end: (r1, c1),
-        }
+        Dimensions { start: (r0, c0), end: (r1, c1) }
     }
 
     fn run(list: &[(u32, u32, &str)], merges: Vec<Dimensions>) -> Vec<Block> {
@@ -333,28 +252,12 @@ mod tests {
     #[test]
     fn empty_rows_split_tables_and_padding_columns_vanish() {
         // Two tables, the second one starting in column C with a padding column D.
-        let b = run(
-            &[
-                (1, 1, "a"),
-                (1, 2, "b"),
-                (2, 1, "1"),
-                (2, 2, "2"),
-                (4, 2, "x"),
-                (4, 4, "y"),
-                (5, 2, "3"),
-            ],
-            vec![],
-        );
+        let b =
+            run(&[(1, 1, "a"), (1, 2, "b"), (2, 1, "1"), (2, 2, "2"), (4, 2, "x"), (4, 4, "y"), (5, 2, "3")], vec![]);
         assert_eq!(b.len(), 2);
         let t = table_of(&b[1]);
         assert_eq!(t.name, "S");
-        assert_eq!(
-            t.rows,
-            vec![
-                vec![Cell::new("x"), Cell::new("y")],
-                vec![Cell::new("3"), Cell::new("")]
-            ]
-        );
+        assert_eq!(t.rows, vec![vec![Cell::new("x"), Cell::new("y")], vec![Cell::new("3"), Cell::new("")]]);
     }
 
     #[test]
@@ -374,10 +277,7 @@ mod tests {
             vec![merge(0, 0, 1, 1), merge(0, 2, 0, 4)],
         );
         let t = table_of(&b[0]);
-        assert_eq!(
-            t.rows[0],
-            vec![Cell::span("corner", 2, 2), Cell::span("caption", 1, 2)]
-        );
+        assert_eq!(t.rows[0], vec![Cell::span("corner", 2, 2), Cell::span("caption", 1, 2)]);
         assert_eq!(t.rows[1], vec![Cell::new("c1"), Cell::new("c2")]);
         assert_eq!(t.grid().width, 4);
     }
@@ -391,19 +291,13 @@ mod tests {
         assert_eq!(b.len(), 1);
         let t = table_of(&b[0]);
         assert_eq!(t.rows.len(), 3);
-        assert_eq!(
-            t.rows[0],
-            vec![Cell::span("name", 2, 1), Cell::span("value", 2, 1)]
-        );
+        assert_eq!(t.rows[0], vec![Cell::span("name", 2, 1), Cell::span("value", 2, 1)]);
         assert!(t.rows[1].is_empty());
     }
 
     #[test]
     fn empty_merged_value_cells_keep_their_span() {
-        let b = run(
-            &[(0, 0, "h"), (0, 1, "x"), (0, 2, "y"), (1, 0, "row")],
-            vec![merge(1, 1, 1, 2)],
-        );
+        let b = run(&[(0, 0, "h"), (0, 1, "x"), (0, 2, "y"), (1, 0, "row")], vec![merge(1, 1, 1, 2)]);
         let t = table_of(&b[0]);
         assert_eq!(t.rows[1], vec![Cell::new("row"), Cell::span("", 1, 2)]);
     }
@@ -431,10 +325,7 @@ mod tests {
                 other => format!("{other:?}"),
             })
             .collect();
-        assert_eq!(
-            texts,
-            ["P Title", "P 二、caption", "T 2", "P 标题:x", "P 年度:2023"]
-        );
+        assert_eq!(texts, ["P Title", "P 二、caption", "T 2", "P 标题:x", "P 年度:2023"]);
     }
 
     #[test]
@@ -442,21 +333,12 @@ mod tests {
         let mut list = cells(&[(0, 0, "Report"), (2, 0, "a"), (2, 1, "b")]);
         list[0].title_font = true;
         let b = blocks("S", list, vec![merge(0, 0, 0, 1)], &mut 100, None).unwrap();
-        assert_eq!(
-            b[0],
-            Block::Heading {
-                level: 1,
-                text: "Report".into()
-            }
-        );
+        assert_eq!(b[0], Block::Heading { level: 1, text: "Report".into() });
     }
 
     #[test]
     fn a_merged_caption_row_stays_in_its_table() {
-        let b = run(
-            &[(0, 0, "第一项"), (1, 0, "a"), (1, 1, "b")],
-            vec![merge(0, 0, 0, 1)],
-        );
+        let b = run(&[(0, 0, "第一项"), (1, 0, "a"), (1, 1, "b")], vec![merge(0, 0, 0, 1)]);
         assert_eq!(b.len(), 1);
         assert_eq!(table_of(&b[0]).rows[0], vec![Cell::span("第一项", 1, 2)]);
     }
@@ -465,18 +347,11 @@ mod tests {
     fn overlapping_and_huge_merges_stay_bounded() {
         let b = run(
             &[(0, 0, "a"), (0, 1, "b"), (1, 0, "c"), (1, 1, "d")],
-            vec![
-                merge(0, 0, 1_048_575, 16_383),
-                merge(0, 0, 0, 1),
-                merge(1, 0, 1, 1),
-            ],
+            vec![merge(0, 0, 1_048_575, 16_383), merge(0, 0, 0, 1), merge(1, 0, 1, 1)],
         );
         // The first region in sheet order wins; the huge one overlaps it and is dropped.
         let t = table_of(&b[0]);
-        assert_eq!(
-            t.rows,
-            vec![vec![Cell::span("a", 1, 2)], vec![Cell::span("c", 1, 2)]]
-        );
+        assert_eq!(t.rows, vec![vec![Cell::span("a", 1, 2)], vec![Cell::span("c", 1, 2)]]);
     }
 
     #[test]
@@ -484,22 +359,12 @@ mod tests {
         let list = cells(&[(0, 0, "a"), (0, 1, "b"), (1, 0, "c"), (1, 1, "d")]);
         let merges = vec![merge(0, 0, 1, 1); 3];
         let err = blocks("S", list, merges, &mut 100, None).unwrap_err();
-        assert_eq!(
-            err.0,
-            "sheet 'S': the file is corrupted: its merged regions overlap over and over"
-        );
+        assert_eq!(err.0, "sheet 'S': the file is corrupted: its merged regions overlap over and over");
     }
 
     #[test]
     fn the_position_budget_is_enforced() {
-        let err = blocks(
-            "S",
-            cells(&[(0, 0, "a"), (0, 1, "b"), (1, 0, "c")]),
-            vec![],
-            &mut 3,
-            None,
-        )
-        .unwrap_err();
+        let err = blocks("S", cells(&[(0, 0, "a"), (0, 1, "b"), (1, 0, "c")]), vec![], &mut 3, None).unwrap_err();
         assert!(err.0.contains("too large"), "{err}");
     }
 

@@ -26,31 +26,22 @@ pub(super) fn is_spreadsheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> bo
         return false;
     };
     let mut mime = String::new();
-    entry.take(200).read_to_string(&mut mime).is_ok()
-        && mime.trim() == "application/vnd.oasis.opendocument.spreadsheet"
+    entry.take(200).read_to_string(&mut mime).is_ok() && mime.trim() == "application/vnd.oasis.opendocument.spreadsheet"
 }
 
 /// Scans `content.xml`: the merged cells of every sheet, after checking that the sheets stay
 /// within `max_cells` non-empty cells and `max_positions` positions in all.
-pub(super) fn scan(
-    bytes: &[u8],
-    max_cells: u64,
-    max_positions: u64,
-) -> Result<Vec<SheetMerges>, Error> {
+pub(super) fn scan(bytes: &[u8], max_cells: u64, max_positions: u64) -> Result<Vec<SheetMerges>, Error> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Error::new(format!("the ODS package is corrupted: {e}")))?;
-    let content = zip
-        .by_name("content.xml")
-        .map_err(|_| Error::new("the ODS package has no content.xml: it is corrupted"))?;
+    let content =
+        zip.by_name("content.xml").map_err(|_| Error::new("the ODS package has no content.xml: it is corrupted"))?;
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut scan = Scan::default();
     let mut buf = Vec::new();
     loop {
         let event = xml.read_event_into(&mut buf).map_err(|e| {
-            Error::new(format!(
-                "the ODS content is corrupted: bad XML at byte {}: {e}",
-                xml.buffer_position()
-            ))
+            Error::new(format!("the ODS content is corrupted: bad XML at byte {}: {e}", xml.buffer_position()))
         })?;
         match event {
             Event::Start(e) => scan.open(&e, false),
@@ -68,30 +59,15 @@ pub(super) fn scan(
             )));
         }
     }
-    let positions = scan
-        .sheets
-        .iter()
-        .map(|s| s.extent.0.saturating_mul(s.extent.1))
-        .fold(0u64, u64::saturating_add);
+    let positions = scan.sheets.iter().map(|s| s.extent.0.saturating_mul(s.extent.1)).fold(0u64, u64::saturating_add);
     if positions > max_positions {
-        let big = scan
-            .sheets
-            .iter()
-            .max_by_key(|s| s.extent.0.saturating_mul(s.extent.1))
-            .expect("positions > 0");
+        let big = scan.sheets.iter().max_by_key(|s| s.extent.0.saturating_mul(s.extent.1)).expect("positions > 0");
         return Err(Error::new(format!(
             "sheet '{}' spans {} rows × {} columns: too large for this reader",
             big.name, big.extent.0, big.extent.1
         )));
     }
-    Ok(scan
-        .sheets
-        .into_iter()
-        .map(|s| SheetMerges {
-            name: s.name,
-            merges: s.merges,
-        })
-        .collect())
+    Ok(scan.sheets.into_iter().map(|s| SheetMerges { name: s.name, merges: s.merges }).collect())
 }
 
 #[derive(Default)]
@@ -123,9 +99,7 @@ struct PendingCell {
 }
 
 fn attribute<'a>(e: &'a BytesStart, name: &str) -> Option<Attribute<'a>> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name)
 }
 
 fn number(e: &BytesStart, name: &str) -> Option<u64> {
@@ -138,16 +112,10 @@ impl Scan {
         match name.as_ref().as_bytes() {
             b"table" if !empty => {
                 if self.depth == 0 {
-                    let title = attribute(e, "name").and_then(|a| {
-                        a.normalized_value(XmlVersion::Implicit1_0)
-                            .ok()
-                            .map(|v| v.into_owned())
-                    });
+                    let title = attribute(e, "name")
+                        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()));
                     let title = title.unwrap_or_default();
-                    self.sheets.push(Sheet {
-                        name: title,
-                        ..Sheet::default()
-                    });
+                    self.sheets.push(Sheet { name: title, ..Sheet::default() });
                     self.row = 0;
                 }
                 self.depth += 1;
@@ -207,9 +175,7 @@ impl Scan {
             return;
         }
         if cell.filled {
-            self.cells = self
-                .cells
-                .saturating_add(cell.repeat.saturating_mul(self.row_repeat));
+            self.cells = self.cells.saturating_add(cell.repeat.saturating_mul(self.row_repeat));
             let last_row = row.saturating_add(self.row_repeat).min(MAX_ROWS);
             sheet.extent = (sheet.extent.0.max(last_row), sheet.extent.1.max(self.col));
         }
@@ -218,10 +184,7 @@ impl Scan {
                 row.saturating_add(cell.span.0 - 1).min(MAX_ROWS - 1),
                 col.saturating_add(cell.span.1 - 1).min(MAX_COLS - 1),
             );
-            sheet.merges.push(Dimensions {
-                start: (row as u32, col as u32),
-                end: (end.0 as u32, end.1 as u32),
-            });
+            sheet.merges.push(Dimensions { start: (row as u32, col as u32), end: (end.0 as u32, end.1 as u32) });
         }
     }
 }

@@ -22,14 +22,9 @@ const EOF: u16 = 0x000A;
 
 /// Says whether `bytes` (an OLE2 file) is an xls workbook calamine can afford to open.
 pub(super) fn check(bytes: &[u8], max_cells: u64, max_positions: u64) -> Result<(), Error> {
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
-        Error::new(format!(
-            "the file is truncated or corrupted: not a readable OLE2 (xls) file ({e})"
-        ))
-    })?;
-    let stream = ["/Workbook", "/Book"]
-        .into_iter()
-        .find(|s| cfb.is_stream(s));
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| Error::new(format!("the file is truncated or corrupted: not a readable OLE2 (xls) file ({e})")))?;
+    let stream = ["/Workbook", "/Book"].into_iter().find(|s| cfb.is_stream(s));
     let Some(stream) = stream else {
         let what = if cfb.is_stream("/EncryptedPackage") {
             "a password-protected (encrypted) workbook: remove the password and save it again"
@@ -88,16 +83,11 @@ fn split_record(stream: &[u8]) -> Option<(u16, &[u8], &[u8])> {
     let header = stream.get(..4)?;
     let len = u16::from_le_bytes([header[2], header[3]]) as usize;
     let body = stream.get(4..4 + len)?;
-    Some((
-        u16::from_le_bytes([header[0], header[1]]),
-        body,
-        &stream[4 + len..],
-    ))
+    Some((u16::from_le_bytes([header[0], header[1]]), body, &stream[4 + len..]))
 }
 
 fn field(data: &[u8], at: usize) -> Option<u64> {
-    data.get(at..at + 2)
-        .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    data.get(at..at + 2).map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
 }
 
 /// Walks the sheets where the workbook globals' BOUNDSHEET records say they start.
@@ -114,9 +104,9 @@ fn measure(stream: &[u8]) -> Result<Size, Error> {
     }
     let mut size = Size::default();
     for start in starts {
-        let sheet = stream.get(start..).ok_or_else(|| {
-            Error::new("the xls workbook is corrupted: a sheet starts beyond the end of its stream")
-        })?;
+        let sheet = stream
+            .get(start..)
+            .ok_or_else(|| Error::new("the xls workbook is corrupted: a sheet starts beyond the end of its stream"))?;
         let one = measure_sheet(sheet)?;
         size.cells = size.cells.saturating_add(one.cells);
         size.positions = size.positions.saturating_add(one.positions);
@@ -156,24 +146,13 @@ fn measure_sheet(stream: &[u8]) -> Result<Size, Error> {
         }
     }
     // calamine makes a rectangle of the values and one of the formulas.
-    let positions = extent
-        .0
-        .saturating_mul(extent.1)
-        .saturating_mul(2)
-        .saturating_add(declared);
+    let positions = extent.0.saturating_mul(extent.1).saturating_mul(2).saturating_add(declared);
     Ok(Size { cells, positions })
 }
 
 /// The positions a DIMENSIONS record reserves, read as calamine reads it.
 fn declared_positions(data: &[u8]) -> Result<u64, Error> {
-    let u32_at = |i: usize| {
-        u64::from(u32::from_le_bytes([
-            data[i],
-            data[i + 1],
-            data[i + 2],
-            data[i + 3],
-        ]))
-    };
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]));
     let u16_at = |i: usize| field(data, i).unwrap_or(0);
     let (first_row, end_row, mut first_col, end_col) = match data.len() {
         10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
@@ -188,9 +167,7 @@ fn declared_positions(data: &[u8]) -> Result<u64, Error> {
         return Ok(1);
     }
     if end_row <= first_row {
-        return Err(Error::new(
-            "the xls workbook is corrupted: a sheet's DIMENSIONS record ends before it starts",
-        ));
+        return Err(Error::new("the xls workbook is corrupted: a sheet's DIMENSIONS record ends before it starts"));
     }
     Ok((end_row - first_row).saturating_mul(end_col - first_col))
 }
@@ -218,13 +195,8 @@ mod tests {
         let bof = record(BOF, &[0, 6, 5, 0]);
         let eof = record(EOF, &[]);
         let globals_len = bof.len() + 4 + 8 + eof.len();
-        let boundsheet = record(
-            BOUNDSHEET,
-            &[(globals_len as u32).to_le_bytes().as_slice(), &[0, 0, 1, 0]].concat(),
-        );
-        [vec![bof, boundsheet, eof], sheet.to_vec()]
-            .concat()
-            .concat()
+        let boundsheet = record(BOUNDSHEET, &[(globals_len as u32).to_le_bytes().as_slice(), &[0, 0, 1, 0]].concat());
+        [vec![bof, boundsheet, eof], sheet.to_vec()].concat().concat()
     }
 
     #[test]
@@ -238,75 +210,36 @@ mod tests {
             record(EOF, &[]),
             record(EOF, &[]),
         ];
-        assert_eq!(
-            measure(&workbook(&sheet)).unwrap(),
-            Size {
-                cells: 2,
-                positions: 2 * 65536 * 256
-            }
-        );
+        assert_eq!(measure(&workbook(&sheet)).unwrap(), Size { cells: 2, positions: 2 * 65536 * 256 });
     }
 
     #[test]
     fn continue_records_extend_a_mulrk_as_calamine_reads_it() {
         let mut mulrk = vec![0, 0, 250, 0];
         mulrk.extend([0u8; 6 * 3]);
-        let sheet = [
-            record(BOF, &[0, 6, 0x10, 0]),
-            record(MULRK, &mulrk),
-            record(CONTINUE, &[0u8; 600]),
-            record(EOF, &[]),
-        ];
-        assert_eq!(
-            measure(&workbook(&sheet)).unwrap(),
-            Size {
-                cells: 102,
-                positions: 2 * 352
-            }
-        );
+        let sheet =
+            [record(BOF, &[0, 6, 0x10, 0]), record(MULRK, &mulrk), record(CONTINUE, &[0u8; 600]), record(EOF, &[])];
+        assert_eq!(measure(&workbook(&sheet)).unwrap(), Size { cells: 102, positions: 2 * 352 });
     }
 
     #[test]
     fn forged_dimensions_are_counted_or_refused() {
         let dims = |r0: u32, r1: u32, c0: u16, c1: u16| {
-            let body = [
-                r0.to_le_bytes().as_slice(),
-                &r1.to_le_bytes(),
-                &c0.to_le_bytes(),
-                &c1.to_le_bytes(),
-                &[0, 0],
-            ]
-            .concat();
+            let body = [r0.to_le_bytes().as_slice(), &r1.to_le_bytes(), &c0.to_le_bytes(), &c1.to_le_bytes(), &[0, 0]]
+                .concat();
             record(DIMENSIONS, &body)
         };
-        let huge = [
-            record(BOF, &[0, 6, 0x10, 0]),
-            dims(0, u32::MAX, 0, 256),
-            record(EOF, &[]),
-        ];
-        assert_eq!(
-            measure(&workbook(&huge)).unwrap().positions,
-            u64::from(u32::MAX) * 256
-        );
-        let backwards = [
-            record(BOF, &[0, 6, 0x10, 0]),
-            dims(9, 3, 0, 4),
-            record(EOF, &[]),
-        ];
-        assert!(measure(&workbook(&backwards))
-            .unwrap_err()
-            .0
-            .contains("DIMENSIONS"));
+        let huge = [record(BOF, &[0, 6, 0x10, 0]), dims(0, u32::MAX, 0, 256), record(EOF, &[])];
+        assert_eq!(measure(&workbook(&huge)).unwrap().positions, u64::from(u32::MAX) * 256);
+        let backwards = [record(BOF, &[0, 6, 0x10, 0]), dims(9, 3, 0, 4), record(EOF, &[])];
+        assert!(measure(&workbook(&backwards)).unwrap_err().0.contains("DIMENSIONS"));
     }
 
     #[test]
     fn a_sheet_starting_past_the_stream_is_corrupt() {
-        let stream = [
-            record(BOF, &[0, 6, 5, 0]),
-            record(BOUNDSHEET, &[0xFF, 0xFF, 0, 0, 0, 0, 1, 0]),
-            record(EOF, &[]),
-        ]
-        .concat();
+        let stream =
+            [record(BOF, &[0, 6, 5, 0]), record(BOUNDSHEET, &[0xFF, 0xFF, 0, 0, 0, 0, 1, 0]), record(EOF, &[])]
+                .concat();
         assert!(measure(&stream).unwrap_err().0.contains("beyond the end"));
     }
 

@@ -15,11 +15,8 @@ struct Static(Declaration);
 // Points at static strings only.
 unsafe impl Sync for Static {}
 
-static DECL: Static = Static(Declaration {
-    abi_version: 999,
-    name: c"from-the-future".as_ptr(),
-    version: c"9.9.9".as_ptr(),
-});
+static DECL: Static =
+    Static(Declaration { abi_version: 999, name: c"from-the-future".as_ptr(), version: c"9.9.9".as_ptr() });
 
 #[no_mangle]
 pub extern "C" fn nianbao_plugin_declaration() -> *const Declaration {
