@@ -165,7 +165,7 @@ fn outline(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     for (i, b) in doc.blocks.iter().enumerate() {
         out.push(match b {
-            Block::Heading { level, text } => format!("[{i}] heading {level}: {}", clip(text, 60)),
+            Block::Heading { level, text, .. } => format!("[{i}] heading {level}: {}", clip(text, 60)),
             Block::Paragraph { text, .. } => format!("[{i}] paragraph: {}", clip(text, 60)),
             Block::Table(t) => {
                 let g = t.grid();

@@ -76,6 +76,23 @@ fn a_panicking_plugin_is_an_error_and_the_batch_goes_on() {
 }
 
 #[test]
+fn a_document_of_another_major_version_is_refused_by_name() {
+    let home = tmp();
+    let dir = tmp();
+    let file = dir.path().join("x.futuredoc");
+    std::fs::write(&file, b"anything").unwrap();
+    let o = run(nianbao(home.path())
+        .arg("convert")
+        .arg(&file)
+        .args(["--to", "json"])
+        .env("NIANBAO_PLUGIN_PATH", built_lib("panicky_plugin")));
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("x.futuredoc") && e.contains("plugin `panicky`") && e.contains("version 2.0"), "{e}");
+    assert!(e.contains("reads version 1.x"), "{e}");
+}
+
+#[test]
 fn plugins_come_from_the_plugin_path_and_the_user_folder_never_the_current_directory() {
     let home = tmp();
     let cwd = tmp();

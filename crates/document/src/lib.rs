@@ -11,9 +11,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The version of the Document contract (`docs/document-ir.md`) that this crate writes:
+/// `MAJOR.MINOR`. Minor versions add optional keys that older hosts ignore; a host refuses a
+/// Document of another major version. A Document without a `version` key is 1.0.
+pub const VERSION: &str = "1.1";
+
+/// The major version a host of this crate reads.
+pub const MAJOR: u32 = 1;
+
 /// A whole document: its properties and its content in reading order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    /// The contract version the producer wrote, [`VERSION`] for this crate.
+    #[serde(default = "version_1_0")]
+    pub version: String,
     /// Properties of the source as key/value pairs, in the order found: a format's own
     /// metadata under the plain keys `title`, `author`, `date` (ISO `YYYY-MM-DD` where known),
     /// `lang`, `subject`, `keywords`, and label/value pairs a reader found in a metadata box
@@ -26,6 +37,84 @@ pub struct Document {
     /// diagnostics such as per-page lines and table grids. Shown by `nianbao inspect`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+impl Default for Document {
+    fn default() -> Document {
+        Document { version: VERSION.to_string(), meta: Vec::new(), blocks: Vec::new(), notes: Vec::new() }
+    }
+}
+
+fn version_1_0() -> String {
+    "1.0".to_string()
+}
+
+/// Where a block or a cell was printed in the source file, as far as its format tells: readers
+/// fill what they know and leave the rest out. It is how a number in the report model can be
+/// traced back to the page, sheet or line it was read from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Source {
+    /// The page, from 1 (PDF, OFD, a scan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// The box on that page in points, `[x0, y0, x1, y1]`, measured from the page's top-left
+    /// corner with y growing downward (as a page is looked at, not as PDF stores it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f32; 4]>,
+    /// A spreadsheet's sheet name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A spreadsheet cell reference in A1 style (`B7`); for a merged cell, its top-left cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    /// The table's index among the source's tables in document order, from 0 (DOCX body
+    /// tables, HTML `<table>` elements, nested ones counted where they open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<u32>,
+    /// Row and column of the cell in the source table's own grid, from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub col: Option<u32>,
+    /// The line of a text file, from 1 (the first line, for a block over several).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl Source {
+    pub fn is_empty(&self) -> bool {
+        *self == Source::default()
+    }
+
+    pub fn page(page: u32, bbox: [f32; 4]) -> Source {
+        Source { page: Some(page), bbox: Some(bbox), ..Source::default() }
+    }
+
+    pub fn line(line: u32) -> Source {
+        Source { line: Some(line), ..Source::default() }
+    }
+
+    pub fn sheet_cell(sheet: impl Into<String>, cell: impl Into<String>) -> Source {
+        Source { sheet: Some(sheet.into()), cell: Some(cell.into()), ..Source::default() }
+    }
+
+    pub fn table_cell(table: u32, row: u32, col: u32) -> Source {
+        Source { table: Some(table), row: Some(row), col: Some(col), ..Source::default() }
+    }
+}
+
+/// The A1-style name of a 0-based spreadsheet position: `(6, 1)` is `B7`.
+pub fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col as u64 + 1;
+    while c > 0 {
+        let r = ((c - 1) % 26) as u8;
+        letters.push(b'A' + r);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8(letters).expect("ASCII"), row as u64 + 1)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,11 +130,15 @@ pub enum Block {
     Heading {
         level: u8,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<Source>,
     },
     Paragraph {
         text: String,
         #[serde(default, skip_serializing_if = "Align::is_default")]
         align: Align,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<Source>,
     },
     Table(Table),
     /// A picture in the flow of text; `alt` is whatever text the format gives for it.
@@ -82,9 +175,12 @@ pub struct Table {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub header_rows: u32,
     pub rows: Vec<Vec<Cell>>,
+    /// Where the table starts in the source (its page, its index among the tables, its sheet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     /// The cell's text; line breaks inside the cell are `\n`.
     pub text: String,
@@ -92,6 +188,9 @@ pub struct Cell {
     pub rowspan: u32,
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub colspan: u32,
+    /// Where the cell was printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 fn one() -> u32 {
@@ -106,11 +205,17 @@ fn is_zero(n: &u32) -> bool {
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), rowspan: 1, colspan: 1 }
+        Cell { text: text.into(), rowspan: 1, colspan: 1, source: None }
     }
 
     pub fn span(text: impl Into<String>, rowspan: u32, colspan: u32) -> Cell {
-        Cell { text: text.into(), rowspan: rowspan.max(1), colspan: colspan.max(1) }
+        Cell { text: text.into(), rowspan: rowspan.max(1), colspan: colspan.max(1), source: None }
+    }
+
+    /// The same cell, printed at `source`.
+    pub fn at(mut self, source: Source) -> Cell {
+        self.source = (!source.is_empty()).then_some(source);
+        self
     }
 }
 
@@ -176,7 +281,36 @@ impl Table {
     }
 }
 
+impl Block {
+    /// A paragraph of justified text, with no source position.
+    pub fn paragraph(text: impl Into<String>) -> Block {
+        Block::Paragraph { text: text.into(), align: Align::Justify, source: None }
+    }
+
+    pub fn heading(level: u8, text: impl Into<String>) -> Block {
+        Block::Heading { level, text: text.into(), source: None }
+    }
+
+    /// Where the block was printed, if the reader said.
+    pub fn source(&self) -> Option<&Source> {
+        match self {
+            Block::Heading { source, .. } | Block::Paragraph { source, .. } => source.as_ref(),
+            Block::Table(t) => t.source.as_ref(),
+            Block::Image { .. } => None,
+        }
+    }
+}
+
+/// The major version of a `MAJOR.MINOR` version string.
+pub fn major(version: &str) -> Option<u32> {
+    version.split('.').next()?.trim().parse().ok()
+}
+
 impl Document {
+    pub fn new(blocks: Vec<Block>) -> Document {
+        Document { blocks, ..Document::default() }
+    }
+
     /// The first value of a property, if present.
     pub fn prop(&self, key: &str) -> Option<&str> {
         self.meta.iter().find(|p| p.key == key).map(|p| p.value.as_str())
@@ -212,6 +346,7 @@ mod tests {
         // 自然人/总计 spanning two rows around 法人或其他组织's five sub-columns.
         Table {
             name: String::new(),
+            source: None,
             header_rows: 3,
             rows: vec![
                 vec![Cell::span("note", 3, 3), Cell::span("申请人情况", 1, 7)],
@@ -240,6 +375,7 @@ mod tests {
     fn ragged_rows_and_overlong_spans_stay_bounded() {
         let t = Table {
             name: String::new(),
+            source: None,
             header_rows: 0,
             rows: vec![vec![Cell::span("x", u32::MAX, 2)], vec![Cell::new("a")], vec![]],
         };
@@ -253,20 +389,49 @@ mod tests {
     #[test]
     fn json_shape_is_compact_and_round_trips() {
         let doc = Document {
+            version: VERSION.into(),
             meta: vec![Prop { key: "title".into(), value: "t".into() }],
             blocks: vec![
-                Block::Heading { level: 1, text: "t".into() },
-                Block::Paragraph { text: "p".into(), align: Align::Right },
+                Block::heading(1, "t"),
+                Block::Paragraph { text: "p".into(), align: Align::Right, source: Some(Source::line(3)) },
                 Block::Table(official_corner()),
                 Block::Image { alt: String::new() },
             ],
             notes: vec![],
         };
         let json = serde_json::to_string(&doc).unwrap();
-        assert!(json.contains(r#"{"type":"paragraph","text":"p","align":"right"}"#), "{json}");
+        assert!(json.contains(r#"{"type":"paragraph","text":"p","align":"right","source":{"line":3}}"#), "{json}");
+        assert!(json.starts_with(r#"{"version":"1.1","#), "{json}");
         assert!(json.contains(r#"{"text":"商业企业"}"#), "{json}");
         assert!(!json.contains("notes"));
         let back: Document = serde_json::from_str(&json).unwrap();
         assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn a_document_without_a_version_is_1_0() {
+        let d: Document = serde_json::from_str(r#"{"blocks":[]}"#).unwrap();
+        assert_eq!(d.version, "1.0");
+        assert_eq!(major(&d.version), Some(1));
+        assert_eq!(major("2.3"), Some(2));
+        assert_eq!(major("x"), None);
+    }
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(6, 1), "B7");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(9, 701), "ZZ10");
+        assert_eq!(a1(0, 702), "AAA1");
+    }
+
+    #[test]
+    fn sources_are_left_out_when_empty() {
+        let c = Cell::new("3").at(Source::default());
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"text":"3"}"#);
+        let c = Cell::new("3").at(Source::sheet_cell("依申请公开", "B7"));
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"text":"3","source":{"sheet":"依申请公开","cell":"B7"}}"#);
     }
 }

@@ -96,7 +96,6 @@ pub enum CellValue {
 }
 
 const NULL_MARKS: &[&str] = &["—", "——", "–", "-", "--", "―", "/", "／", "无", "不适用", "\\", "－", "一一"];
-const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "条", "人次", "次", "%"];
 
 pub fn cell_value(text: &str) -> CellValue {
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
@@ -112,27 +111,7 @@ pub fn cell_value(text: &str) -> CellValue {
     }
 }
 
-/// A number as printed in a cell: full-width digits already folded; thousands separators,
-/// inner spaces and a trailing unit allowed (`251000元`, `1,234`, `- 3`).
-pub fn parse_number(t: &str) -> Option<f64> {
-    let mut s: String = t.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，').collect();
-    for u in UNITS {
-        if let Some(x) = s.strip_suffix(u) {
-            s = x.to_string();
-            break;
-        }
-    }
-    let body = s.strip_prefix(['+', '-', '−', '－']).unwrap_or(&s);
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') || body.starts_with('.') {
-        return None;
-    }
-    if body.matches('.').count() > 1 || body.len() > 18 {
-        return None;
-    }
-    let v: f64 = body.parse().ok()?;
-    let neg = s.starts_with(['-', '−', '－']);
-    Some(if neg { -v } else { v })
-}
+pub use nianbao_chinese::parse_number;
 
 #[cfg(test)]
 mod tests {

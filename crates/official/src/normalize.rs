@@ -2,6 +2,7 @@
 //! mirror sites inject after characters (`報(bào)告`) removed, traditional characters converted
 //! to simplified when the document is written in them, full-width ASCII folded to half-width.
 
+pub use nianbao_chinese::{fold_width, is_han};
 use nianbao_document::Document;
 use std::borrow::Cow;
 
@@ -42,25 +43,6 @@ pub fn strip_pinyin(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Folds full-width ASCII forms (`１２`, `（`, `：`) and odd spaces to their plain forms. CJK
-/// punctuation proper (`、。《》“”`) is kept.
-pub fn fold_width(s: &str) -> Cow<'_, str> {
-    let odd = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200B}' | '\u{202F}' | '\u{FEFF}');
-    // Most strings have nothing to fold: no copy for them.
-    if !s.contains(odd) {
-        return Cow::Borrowed(s);
-    }
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => ' ',
-            '\u{200B}' | '\u{FEFF}' => '\u{200B}',
-            _ => c,
-        })
-        .filter(|c| *c != '\u{200B}')
-        .collect()
-}
-
 /// Is the text mostly written in traditional characters? Counts the characters that OpenCC's
 /// conversion would change: simplified text changes in almost none.
 pub fn is_traditional(sample: &str) -> bool {
@@ -83,10 +65,6 @@ pub fn is_traditional(sample: &str) -> bool {
 }
 
 const COMMON_TRADITIONAL: &str = "報開資訊條與為國會關門區縣鄉鎮廳辦處發務單機構請應議訴訟結總計說書體這個們時來對過還後點無當際問員長專業東於網級導實經濟項號類統";
-
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
-}
 
 /// Normalizes every string of the document in place.
 pub fn normalize(doc: &mut Document) {
@@ -135,11 +113,5 @@ mod tests {
         assert!(is_traditional("芳莊鄉人民政府2021年政府信息公開工作年度報告"));
         assert!(!is_traditional("芳庄乡人民政府2021年政府信息公开工作年度报告"));
         assert!(!is_traditional("我镇无需要说明的其他事项,著作权归本网站所有。"));
-    }
-
-    #[test]
-    fn full_width_forms_fold() {
-        assert_eq!(fold_width("（一）２０２１年：１２件\u{3000}"), "(一)2021年:12件 ");
-        assert_eq!(fold_width("、。《》“”"), "、。《》“”");
     }
 }

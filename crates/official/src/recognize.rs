@@ -5,6 +5,7 @@ use crate::dates::{date_line, find_date, is_index_no, years};
 use crate::labels::{cell_value, core, leading_numeral, strip_numbering, CellValue};
 use crate::normalize::{is_han, normalize};
 use crate::tables::{self, kind_of, known_labels, Kind, Placement, Record};
+use nianbao_chinese::{is_chrome_line, is_folio};
 use nianbao_document::{Align, Block, Document, Table};
 use nianbao_report::{Layout, Meta, Report, Section, Tables};
 
@@ -127,8 +128,8 @@ fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Heading { text, .. } if names.contains(&text.trim()) => {}
-            Block::Heading { level, text } => push_lines(&mut out, text, Some(*level), Align::Justify),
-            Block::Paragraph { text, align } => push_lines(&mut out, text, None, *align),
+            Block::Heading { level, text, .. } => push_lines(&mut out, text, Some(*level), Align::Justify),
+            Block::Paragraph { text, align, .. } => push_lines(&mut out, text, None, *align),
             Block::Image { alt } => out.push(Item::Image(alt.clone())),
             Block::Table(t) => {
                 let cells = table_texts(t);
@@ -429,7 +430,7 @@ fn is_report_title(text: &str) -> bool {
         && !text.starts_with('本')
         && !text.starts_with("根据")
         && !text.starts_with("按照")
-        && !is_chrome(text)
+        && !is_chrome_line(text)
         // `索引号: …/2024-114143 分类: 政府信息公开年报`: a metadata line, however it ends.
         && !is_prop_line(text)
 }
@@ -505,50 +506,6 @@ fn find_title(items: &[Item], limit: usize) -> (Option<String>, usize) {
 
 // ---- chrome
 
-/// Words that only page furniture uses: breadcrumbs, tool links, related-link lists, footers.
-const CHROME: &[&str] = &[
-    "您当前的位置",
-    "您现在的位置",
-    "您的位置",
-    "当前位置",
-    "打印本页",
-    "关闭窗口",
-    "【打印】",
-    "【关闭】",
-    "[打印]",
-    "[关闭]",
-    "扫一扫",
-    "手机上查看",
-    "附件下载",
-    "相关解读",
-    "文字解读",
-    "图片解读",
-    "视频解读",
-    "访谈解读",
-    "媒体报道",
-    "相关链接",
-    "相关文章",
-    "相关新闻",
-    "上一篇",
-    "下一篇",
-    "返回顶部",
-    "ICP备",
-    "网安备",
-    "网站标识码",
-    "版权所有",
-    "主办单位",
-    "承办单位",
-    "技术支持",
-    "联系我们",
-    "网站地图",
-    "分享到",
-    "收藏本页",
-    "浏览次数",
-    "次浏览",
-    "主办 ",
-    "承办 ",
-];
-
 /// `第二十条第（一）项`: a caption of the active-disclosure table (as the layouts print them),
 /// left on a line of its own where a copy kept the table's rows apart from it (a browser copy
 /// of a one-cell row).
@@ -558,34 +515,6 @@ fn is_ad_caption(text: &str) -> bool {
         .iter()
         .chain(nianbao_report::layout::ACTIVE_DISCLOSURE_2019)
         .any(|g| g.caption == t)
-}
-
-/// A page number as official documents print them, `— 5 —`, `-5-` or `第5页`, left in by a copy of a
-/// printed page (or an export that keeps the footer). Unlike other chrome it does not mark the
-/// end of the report: more of it follows on the next page.
-fn is_page_number(text: &str) -> bool {
-    let dashes = ['-', '—', '–', '─'];
-    let t = text.trim();
-    let n = t.trim_matches(dashes).trim();
-    let digits = |n: &str| (1..=4).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit());
-    let dashed = t.starts_with(dashes) && t.ends_with(dashes) && digits(n);
-    // `第3页`, `第3页 共6页`
-    let counted = t.split_whitespace().all(|w| {
-        w.strip_prefix('第').or_else(|| w.strip_prefix('共')).and_then(|w| w.strip_suffix('页')).is_some_and(digits)
-    });
-    dashed || (counted && !t.is_empty())
-}
-
-fn is_chrome(text: &str) -> bool {
-    let t = text.trim();
-    if t.chars().count() > 80 {
-        return false;
-    }
-    CHROME.iter().any(|c| t.contains(c))
-        || (t.contains("首页") && t.contains(['>', '»', '›']))
-        || ((t.contains("字体") || t.contains("字号")) && t.contains('大') && t.contains('小'))
-        || t.trim_end_matches([':', '：']) == "附件"
-        || (!t.is_empty() && t.chars().all(|c| c == '|' || c == ' '))
 }
 
 // ---- walking the items
@@ -729,10 +658,10 @@ impl Walker<'_> {
                 }
                 Item::Section(_, text) => self.freeform_line(text, None, &mut sections, &mut cur),
                 Item::Text { text, level, .. } => {
-                    if is_page_number(text) || is_ad_caption(text) {
+                    if is_folio(text) || is_ad_caption(text) {
                         continue;
                     }
-                    if is_chrome(text) {
+                    if is_chrome_line(text) {
                         let in_last =
                             cur.no.is_some_and(|n| n >= last_standard.max(5)) || (!standard && !sections.is_empty());
                         ended = in_last && !cur.paragraphs.is_empty();

@@ -42,7 +42,7 @@ pub fn render(report: &Report) -> Document {
 
     let mut blocks = Vec::new();
     if !m.title.is_empty() {
-        blocks.push(Block::Heading { level: 1, text: m.title.clone() });
+        blocks.push(Block::Heading { source: None, level: 1, text: m.title.clone() });
     }
     let t = &report.tables;
     let standard = t.active_disclosure.is_some()
@@ -57,6 +57,7 @@ pub fn render(report: &Report) -> Document {
     if standard {
         for no in 1..=6u8 {
             blocks.push(Block::Heading {
+                source: None,
                 level: 2,
                 text: format!("{}、{}", NUMERALS[no as usize - 1], standard_title(no)),
             });
@@ -75,16 +76,16 @@ pub fn render(report: &Report) -> Document {
     // A freeform report's own headings (and any section without a standard number).
     for (i, s) in report.sections.iter().filter(|s| s.no.is_none()).enumerate() {
         let num = NUMERALS.get(i).map_or(String::new(), |n| format!("{n}、"));
-        blocks.push(Block::Heading { level: 2, text: format!("{num}{}", s.title) });
+        blocks.push(Block::Heading { source: None, level: 2, text: format!("{num}{}", s.title) });
         paragraphs(&mut blocks, s, false, last == Some(s));
     }
-    let mut doc = Document { meta, blocks, notes: Vec::new() };
+    let mut doc = Document { meta, blocks, notes: Vec::new(), ..Document::default() };
     doc.for_each_text_mut(|t| *t = cjk_punctuation(t));
     doc
 }
 
 fn is_cjk(c: char) -> bool {
-    crate::normalize::is_han(c)
+    nianbao_chinese::is_han(c)
         || ('\u{3000}'..='\u{303F}').contains(&c)
         || ('\u{FF00}'..='\u{FFEF}').contains(&c)
         || "“”‘’《》".contains(c)
@@ -157,10 +158,10 @@ fn paragraphs(blocks: &mut Vec<Block>, s: &Section, standard: bool, is_last: boo
     };
     for (i, p) in s.paragraphs.iter().enumerate() {
         if standard && is_subheading(p) {
-            blocks.push(Block::Heading { level: 3, text: p.clone() });
+            blocks.push(Block::Heading { source: None, level: 3, text: p.clone() });
         } else {
             let align = if i >= signature_from { Align::Right } else { Align::Justify };
-            blocks.push(Block::Paragraph { text: p.clone(), align });
+            blocks.push(Block::Paragraph { source: None, text: p.clone(), align });
         }
     }
 }
@@ -212,7 +213,7 @@ fn active_disclosure(t: &RowTable) -> Table {
         line.extend(spread(x.values.iter().map(|v| value_cell(*v, None))));
         rows.push(line);
     }
-    Table { name: TABLE_NAMES[0].to_string(), header_rows: 0, rows }
+    Table { source: None, name: TABLE_NAMES[0].to_string(), header_rows: 0, rows }
 }
 
 /// Cells for the three value columns of section 二: the last one stretches over what is left.
@@ -301,7 +302,7 @@ fn applications(t: &RowTable) -> Table {
         line.extend(cols.iter().map(|c| Cell::new(value_text(t, r.key, c.key))));
         rows.push(line);
     }
-    Table { name: TABLE_NAMES[1].to_string(), header_rows: depth as u32, rows }
+    Table { source: None, name: TABLE_NAMES[1].to_string(), header_rows: depth as u32, rows }
 }
 
 // ---- section 四
@@ -319,7 +320,7 @@ fn review_litigation(t: &ReviewLitigation) -> Table {
     let depth = paths.iter().map(Vec::len).max().unwrap_or(1);
     let mut rows = nested_headers(&paths, depth);
     rows.push(values);
-    Table { name: TABLE_NAMES[2].to_string(), header_rows: depth as u32, rows }
+    Table { source: None, name: TABLE_NAMES[2].to_string(), header_rows: depth as u32, rows }
 }
 
 // ---- data
@@ -369,7 +370,7 @@ pub fn data_table(report: &Report) -> Table {
             }
         }
     }
-    Table { name: DATA_NAME.to_string(), header_rows: 1, rows }
+    Table { source: None, name: DATA_NAME.to_string(), header_rows: 1, rows }
 }
 
 #[cfg(test)]

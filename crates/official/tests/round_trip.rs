@@ -61,7 +61,7 @@ fn rendered_applications_table_has_the_official_nesting() {
     let heads: Vec<&str> = doc
         .blocks
         .iter()
-        .filter_map(|b| if let Block::Heading { level: 2, text } = b { Some(text.as_str()) } else { None })
+        .filter_map(|b| if let Block::Heading { level: 2, text, .. } = b { Some(text.as_str()) } else { None })
         .collect();
     assert_eq!(
         heads,
@@ -131,7 +131,7 @@ fn grids_without_spans_are_read_too() {
     ];
     rows.push(row(&["", "(七)总计", "", "3", "1", "0", "0", "0", "0", "4"]));
     let doc = Document {
-        blocks: vec![Block::Table(Table { name: String::new(), header_rows: 0, rows })],
+        blocks: vec![Block::Table(Table { source: None, name: String::new(), header_rows: 0, rows })],
         ..Document::default()
     };
     let r = recognize(&doc).report;
@@ -157,7 +157,7 @@ fn a_layout_table_around_the_page_is_read_as_text() {
     // statistical tables beside it. Its headings look like table labels; its sentences say
     // it is not a statistical table.
     let wrap = |rows: &mut Vec<Vec<Cell>>| {
-        Block::Table(Table { name: String::new(), header_rows: 0, rows: std::mem::take(rows) })
+        Block::Table(Table { source: None, name: String::new(), header_rows: 0, rows: std::mem::take(rows) })
     };
     let mut rows = Vec::new();
     let mut blocks = Vec::new();
@@ -172,17 +172,17 @@ fn a_layout_table_around_the_page_is_read_as_text() {
         }
     }
     blocks.push(wrap(&mut rows));
-    let back = recognize(&Document { meta: inner.meta.clone(), blocks, notes: vec![] }).report;
+    let back = recognize(&Document { meta: inner.meta.clone(), blocks, notes: vec![], ..Document::default() }).report;
     assert_eq!(back.sections, truth.sections);
     assert_eq!(back.tables, truth.tables);
 }
 
 fn heading(level: u8, text: &str) -> Block {
-    Block::Heading { level, text: text.into() }
+    Block::Heading { source: None, level, text: text.into() }
 }
 
 fn para(text: &str) -> Block {
-    Block::Paragraph { text: text.into(), align: nianbao_document::Align::Justify }
+    Block::Paragraph { source: None, text: text.into(), align: nianbao_document::Align::Justify }
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn the_title_is_the_report_title_not_the_site_name_or_breadcrumb() {
 
 #[test]
 fn a_title_set_over_two_centred_lines_is_joined() {
-    let centred = |t: &str| Block::Paragraph { text: t.into(), align: nianbao_document::Align::Center };
+    let centred = |t: &str| Block::Paragraph { source: None, text: t.into(), align: nianbao_document::Align::Center };
     let doc = Document {
         blocks: vec![
             centred("泉州市安溪县人力资源和社会保障局"),
@@ -305,7 +305,7 @@ fn labels_wrapped_over_lines_of_a_flat_run_are_joined() {
                 }
             }
         }
-        let back = recognize(&Document { meta: doc.meta.clone(), blocks, notes: vec![] }).report;
+        let back = recognize(&Document { meta: doc.meta.clone(), blocks, notes: vec![], ..Document::default() }).report;
         assert_eq!(back.tables.applications, truth.tables.applications, "{name}");
     }
 }
@@ -350,7 +350,7 @@ fn a_label_cut_short_still_names_its_row() {
 
 #[test]
 fn a_title_broken_where_neither_line_is_one_alone_is_joined() {
-    let centred = |t: &str| Block::Paragraph { text: t.into(), align: nianbao_document::Align::Center };
+    let centred = |t: &str| Block::Paragraph { source: None, text: t.into(), align: nianbao_document::Align::Center };
     let doc = Document {
         blocks: vec![
             centred("五常市背荫河镇人民政府2022年政府信息公开工作"),

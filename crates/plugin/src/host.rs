@@ -212,8 +212,19 @@ impl Plugin {
     /// Reads file bytes of `format` into a Document.
     pub fn read(&self, format: &str, input: &[u8], options: &Options) -> Result<Document, CallError> {
         let json = self.call(false, format, input, options)?;
-        serde_json::from_slice(&json)
-            .map_err(|e| CallError::Failed(format!("plugin `{}` returned a malformed document: {e}", self.name)))
+        let doc: Document = serde_json::from_slice(&json)
+            .map_err(|e| CallError::Failed(format!("plugin `{}` returned a malformed document: {e}", self.name)))?;
+        if document::major(&doc.version) != Some(document::MAJOR) {
+            return Err(CallError::Failed(format!(
+                "plugin `{}` {} returned a Document of version {}, but this nianbao reads version {}.x; \
+                 rebuild the plugin against this nianbao's nianbao-plugin crate",
+                self.name,
+                self.version,
+                doc.version,
+                document::MAJOR
+            )));
+        }
+        Ok(doc)
     }
 
     /// Writes a Document in `format`.

@@ -5,15 +5,110 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+pub use nianbao_document::Source;
+
 pub const MODEL: &str = "nianbao.report/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
-    /// Always `nianbao.report/1`.
+    /// Always `nianbao.report/1`: the major version of the contract. Minor versions (this is
+    /// 1.1) only add optional keys.
     pub model: String,
     pub meta: Meta,
     pub sections: Vec<Section>,
     pub tables: Tables,
+    /// How sure recognition is of what it read (contract 1.1). Absent for a report that was
+    /// not recognized from a document (read from JSON, or built by hand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recognition: Option<Recognition>,
+}
+
+/// The version of the contract that this crate writes; see `docs/report-model.md`.
+pub const CONTRACT: &str = "1.1";
+
+/// Recognition's verdict on a whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Recognition {
+    pub grade: Grade,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    /// Every printed row matched its template row without guessing, and nothing was left
+    /// unplaced.
+    Exact,
+    /// Something was guessed, is missing, or was left unplaced: see the tables' `review`.
+    Review,
+    /// The document has a statistical table that could not be recognized.
+    Failed,
+}
+
+impl Grade {
+    pub fn key(self) -> &'static str {
+        match self {
+            Grade::Exact => "exact",
+            Grade::Review => "review",
+            Grade::Failed => "failed",
+        }
+    }
+}
+
+/// What recognition had to guess about one table, or could not do: one entry per decision a
+/// reader of the numbers should look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Review {
+    pub kind: ReviewKind,
+    /// The model key concerned: a row (`denied.prohibited_by_law`), a cell
+    /// (`granted.total`, `review.total`), or absent for the whole table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The text as printed (a label, a cell's text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printed: Option<String>,
+    /// What was decided, in words.
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    /// A printed label matched a template row only approximately (a typo, a missing word).
+    FuzzyLabel,
+    /// A row or column was placed by its position alone (no label, or a merged label).
+    ByPosition,
+    /// A template row the document does not print (listed in `missing`).
+    Missing,
+    /// Printed numbers that could not be placed (listed in `unplaced`).
+    Unplaced,
+    /// A row the template does not have, kept in `extra_rows`.
+    ExtraRow,
+    /// A number read from unusual text: a unit (`3件`), full-width digits, a number split
+    /// over pieces, a thousands separator.
+    OddNumber,
+    /// The layout (gb2021 or gb2019) was decided on weak evidence.
+    Layout,
+}
+
+/// Numbers printed in a table that recognition could not put in a cell of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Unplaced {
+    /// The row's label as printed (empty if it had none).
+    pub label: String,
+    /// The row's cells as printed, numbers and markers alike.
+    pub values: Vec<String>,
+    /// Why they were not placed.
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// Where a cell's value was printed: its text as printed and its position in the source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Provenance {
+    pub text: String,
+    #[serde(flatten)]
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -101,11 +196,45 @@ pub struct RowTable {
     /// Rows the layout does not know (provincial variants), kept rather than dropped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_rows: Vec<ExtraRow>,
+    #[serde(flatten)]
+    pub recognized: Recognized,
+}
+
+/// What a table's recognition adds to its values (contract 1.1): all empty for a table that
+/// was not read from a document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Recognized {
+    /// Keys of the layout's rows (or, for section 四, cells) that the document does not print.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Printed numbers that have no cell in the model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unplaced: Vec<Unplaced>,
+    /// What recognition guessed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<Review>,
+    /// Where each non-null cell was printed, keyed like `marks` (`granted.total`); filled when
+    /// asked for (`--provenance`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub provenance: IndexMap<String, Provenance>,
+}
+
+impl Recognized {
+    /// Nothing guessed, missing or unplaced.
+    pub fn is_exact(&self) -> bool {
+        self.missing.is_empty() && self.unplaced.is_empty() && self.review.is_empty()
+    }
 }
 
 impl RowTable {
     pub fn new(layout: Layout) -> RowTable {
-        RowTable { layout, rows: IndexMap::new(), marks: IndexMap::new(), extra_rows: Vec::new() }
+        RowTable {
+            layout,
+            rows: IndexMap::new(),
+            marks: IndexMap::new(),
+            extra_rows: Vec::new(),
+            recognized: Recognized::default(),
+        }
     }
 
     pub fn get(&self, row: &str, col: &str) -> Value {
@@ -128,6 +257,8 @@ pub struct ReviewLitigation {
     /// Printed markers of null cells, keyed `group.column`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub marks: IndexMap<String, String>,
+    #[serde(flatten)]
+    pub recognized: Recognized,
 }
 
 impl ReviewLitigation {
@@ -257,6 +388,6 @@ impl JsonSchema for Num {
 
 impl Report {
     pub fn new(meta: Meta) -> Report {
-        Report { model: MODEL.to_string(), meta, sections: Vec::new(), tables: Tables::default() }
+        Report { model: MODEL.to_string(), meta, sections: Vec::new(), tables: Tables::default(), recognition: None }
     }
 }

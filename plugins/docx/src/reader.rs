@@ -57,7 +57,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         package::custom_props(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p, &mut meta)?;
     }
     let blocks = blocks(raws, inspect.then_some(&mut notes));
-    Ok(Document { meta, blocks, notes })
+    Ok(Document { meta, blocks, notes, ..Document::default() })
 }
 
 /// Turns the parsed body into blocks, deciding which paragraphs are headings.
@@ -73,10 +73,10 @@ fn blocks(raws: Vec<Raw>, mut notes: Option<&mut Vec<String>>) -> Vec<Block> {
                     notes.push(format!("heading {level} ({why}): {}", p.text));
                 }
                 match level {
-                    Some((level, _)) => out.push(Block::Heading { level, text: p.text }),
+                    Some((level, _)) => out.push(Block::Heading { source: None, level, text: p.text }),
                     None => {
                         seen_body_text = true;
-                        out.push(Block::Paragraph { text: p.text, align: p.align });
+                        out.push(Block::Paragraph { source: None, text: p.text, align: p.align });
                     }
                 }
             }

@@ -71,8 +71,8 @@ fn document_xml(blocks: &[Block]) -> String {
     out.push_str(r#""><w:body>"#);
     for (i, block) in blocks.iter().enumerate() {
         match block {
-            Block::Heading { level, text } => heading(&mut out, *level, text),
-            Block::Paragraph { text, align } => body(&mut out, text, *align),
+            Block::Heading { level, text, .. } => heading(&mut out, *level, text),
+            Block::Paragraph { text, align, .. } => body(&mut out, text, *align),
             Block::Table(t) => {
                 let Some(layout) = table::lay_out(t) else { continue };
                 // Word joins adjacent tables, and a document must not end in a table: a

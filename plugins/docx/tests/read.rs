@@ -32,8 +32,11 @@ fn python_docx_report_reads_into_headings_paragraphs_and_merged_tables() {
     // No empty paragraph survives, and the signature keeps its alignment.
     assert!(t.iter().all(|s| !s.trim().is_empty()));
     let n = doc.blocks.len();
-    assert_eq!(doc.blocks[n - 2], Block::Paragraph { text: "当阳市人民政府办公室".into(), align: Align::Right });
-    assert_eq!(doc.blocks[n - 1], Block::Paragraph { text: "2023年2月10日".into(), align: Align::Right });
+    assert_eq!(
+        doc.blocks[n - 2],
+        Block::Paragraph { source: None, text: "当阳市人民政府办公室".into(), align: Align::Right }
+    );
+    assert_eq!(doc.blocks[n - 1], Block::Paragraph { source: None, text: "2023年2月10日".into(), align: Align::Right });
 
     let tables = tables(&doc);
     assert_eq!(tables.len(), 3);

@@ -23,6 +23,8 @@ fn part(docx: &[u8], name: &str) -> String {
 /// A Document as it reads back from DOCX: tables have no names (DOCX has no place for one),
 /// and the properties with a native field come first, then the custom ones.
 fn as_read_back(mut doc: Document) -> Document {
+    // The fixture documents were written before the contract had versions.
+    doc.version = nianbao_plugin::document::VERSION.to_string();
     for b in &mut doc.blocks {
         if let Block::Table(t) = b {
             t.name.clear();
@@ -106,15 +108,16 @@ fn tables_have_borders_centred_cells_and_repeated_header_rows() {
 fn a_table_too_wide_for_portrait_gets_a_landscape_section() {
     let wide: Vec<Cell> = (0..40).map(|i| Cell::new(format!("第{i}列"))).collect();
     let numbers: Vec<Cell> = (0..40).map(|i| Cell::new(i.to_string())).collect();
-    let table = Table { name: String::new(), header_rows: 1, rows: vec![wide, numbers] };
+    let table = Table { source: None, name: String::new(), header_rows: 1, rows: vec![wide, numbers] };
     let doc = Document {
         meta: vec![],
         blocks: vec![
-            Block::Paragraph { text: "前文".into(), align: Align::Justify },
+            Block::Paragraph { source: None, text: "前文".into(), align: Align::Justify },
             Block::Table(table.clone()),
-            Block::Paragraph { text: "后文".into(), align: Align::Justify },
+            Block::Paragraph { source: None, text: "后文".into(), align: Align::Justify },
         ],
         notes: vec![],
+        ..Document::default()
     };
     let docx = write(&doc);
     let document = part(&docx, "word/document.xml");
@@ -128,6 +131,7 @@ fn a_table_too_wide_for_portrait_gets_a_landscape_section() {
 #[test]
 fn adjacent_tables_stay_apart_and_line_breaks_survive() {
     let t = |text: &str| Table {
+        source: None,
         name: String::new(),
         header_rows: 0,
         rows: vec![vec![Cell::new(text), Cell::span("x\ny", 2, 1)], vec![Cell::new("2")]],
@@ -135,15 +139,16 @@ fn adjacent_tables_stay_apart_and_line_breaks_survive() {
     let doc = Document {
         meta: vec![],
         blocks: vec![
-            Block::Heading { level: 1, text: "标题\n第二行".into() },
+            Block::Heading { source: None, level: 1, text: "标题\n第二行".into() },
             Block::Table(t("甲")),
             Block::Table(t("乙")),
-            Block::Heading { level: 4, text: "1.三级标题".into() },
-            Block::Paragraph { text: "居中".into(), align: Align::Center },
-            Block::Paragraph { text: "左对齐".into(), align: Align::Left },
+            Block::Heading { source: None, level: 4, text: "1.三级标题".into() },
+            Block::Paragraph { source: None, text: "居中".into(), align: Align::Center },
+            Block::Paragraph { source: None, text: "左对齐".into(), align: Align::Left },
             Block::Table(t("丙")),
         ],
         notes: vec![],
+        ..Document::default()
     };
     assert_eq!(read(&write(&doc)), doc);
 }
@@ -163,8 +168,9 @@ fn all_meta_round_trips_through_core_and_custom_properties() {
     ];
     let doc = Document {
         meta: meta.clone(),
-        blocks: vec![Block::Paragraph { text: "正文".into(), align: Align::Justify }],
+        blocks: vec![Block::Paragraph { source: None, text: "正文".into(), align: Align::Justify }],
         notes: vec![],
+        ..Document::default()
     };
     let docx = write(&doc);
     assert_eq!(read(&docx).meta, meta);
@@ -178,7 +184,7 @@ fn all_meta_round_trips_through_core_and_custom_properties() {
 
     // A date that is not an ISO date has no native field; it is kept as a custom property.
     let odd = vec![prop("date", "2024年1月"), prop("title", "t")];
-    let back = read(&write(&Document { meta: odd, blocks: vec![], notes: vec![] }));
+    let back = read(&write(&Document { meta: odd, blocks: vec![], notes: vec![], ..Document::default() }));
     assert_eq!(back.prop("date"), Some("2024年1月"));
     assert_eq!(back.prop("title"), Some("t"));
 }
@@ -188,11 +194,12 @@ fn text_xml_cannot_carry_is_dropped_and_empty_documents_are_valid() {
     let doc = Document {
         meta: vec![Prop { key: "标题\u{1}".into(), value: "a\u{0}b".into() }],
         blocks: vec![
-            Block::Paragraph { text: "控制\u{7}字符\u{1b}".into(), align: Align::Justify },
+            Block::Paragraph { source: None, text: "控制\u{7}字符\u{1b}".into(), align: Align::Justify },
             Block::Image { alt: "图".into() },
-            Block::Table(Table { name: "empty".into(), header_rows: 0, rows: vec![vec![], vec![]] }),
+            Block::Table(Table { source: None, name: "empty".into(), header_rows: 0, rows: vec![vec![], vec![]] }),
         ],
         notes: vec![],
+        ..Document::default()
     };
     let back = read(&write(&doc));
     assert_eq!(texts(&back), ["控制字符"]);

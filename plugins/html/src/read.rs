@@ -52,7 +52,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             notes.push(format!("metadata found on the page: {}", pairs.join("; ")));
         }
     }
-    Ok(Document { meta, blocks: page.blocks, notes })
+    Ok(Document { meta, blocks: page.blocks, notes, ..Document::default() })
 }
 
 fn flag(options: &Options, key: &str) -> bool {

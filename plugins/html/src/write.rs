@@ -59,18 +59,18 @@ pub fn write(doc: &Document) -> String {
 
 fn first_heading(doc: &Document) -> Option<String> {
     doc.blocks.iter().find_map(|b| match b {
-        Block::Heading { level: 1, text } => Some(text.clone()),
+        Block::Heading { level: 1, text, .. } => Some(text.clone()),
         _ => None,
     })
 }
 
 fn block(out: &mut String, b: &Block, ids: &mut Vec<String>) {
     match b {
-        Block::Heading { level, text: t } => {
+        Block::Heading { level, text: t, .. } => {
             let h = (*level).clamp(1, 6);
             let _ = writeln!(out, "<h{h}>{}</h{h}>", lines(t));
         }
-        Block::Paragraph { text: t, align } => {
+        Block::Paragraph { text: t, align, .. } => {
             let style = match align {
                 Align::Justify => "",
                 Align::Left => " style=\"text-align:left\"",
@@ -206,6 +206,7 @@ mod tests {
                 .to_vec(),
             blocks: vec![],
             notes: vec![],
+            ..Document::default()
         };
         let html = write(&doc);
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
@@ -218,6 +219,7 @@ mod tests {
     #[test]
     fn header_cells_get_scopes() {
         let t = Table {
+            source: None,
             name: "依申请公开".into(),
             header_rows: 2,
             rows: vec![

@@ -63,7 +63,7 @@ fn site_furniture_is_left_out_and_the_metadata_box_kept() {
     assert_eq!(
         doc.blocks[0],
         Block::Heading {
-            level: 1, text: "高明区杨和镇人民政府2023年政府信息公开工作年度报告".into()
+            source: None, level: 1, text: "高明区杨和镇人民政府2023年政府信息公开工作年度报告".into()
         }
     );
     assert_eq!(doc.prop("索引号"), Some("1144623179023662T/2024-114143"));
@@ -74,7 +74,7 @@ fn site_furniture_is_left_out_and_the_metadata_box_kept() {
     assert_eq!(doc.prop("title"), Some("高明区杨和镇人民政府2023年政府信息公开工作年度报告"));
     assert_eq!(doc.prop("lang"), Some("zh-CN"));
     let last = doc.blocks.last().unwrap();
-    assert_eq!(last, &Block::Paragraph { text: "2024年3月5日".into(), align: Align::Right });
+    assert_eq!(last, &Block::Paragraph { source: None, text: "2024年3月5日".into(), align: Align::Right });
 }
 
 #[test]
@@ -185,7 +185,9 @@ fn libreoffice_export_keeps_its_properties() {
     assert_eq!(
         doc.blocks[0],
         Block::Paragraph {
-            text: "高明区杨和镇人民政府2023年政府信息公开工作年度报告".into(), align: Align::Center
+            source: None,
+            text: "高明区杨和镇人民政府2023年政府信息公开工作年度报告".into(),
+            align: Align::Center
         }
     );
 }

@@ -92,7 +92,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         notes.push(format!("only the first {MAX_PAGES} of {} pages were read", pages.len()));
     }
     let blocks = flow::assemble(layouts);
-    Ok(Document { meta: meta::read(&pdf), blocks, notes })
+    Ok(Document { meta: meta::read(&pdf), blocks, notes, ..Document::default() })
 }
 
 fn load(bytes: &[u8]) -> Result<Pdf, Error> {

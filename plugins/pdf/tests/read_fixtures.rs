@@ -216,10 +216,12 @@ fn all_shared_fixtures_cell_for_cell() {
 fn libreoffice_layout_details() {
     let doc = read("s1-r001-pdf-lo.pdf");
     assert!(
-        matches!(&doc.blocks[0], Block::Heading { level: 1, text } if text == "当阳市人民政府办公室2022年政府信息公开工作年度报告")
+        matches!(&doc.blocks[0], Block::Heading { level: 1, text, .. } if text == "当阳市人民政府办公室2022年政府信息公开工作年度报告")
     );
     let n = doc.blocks.len();
-    assert!(matches!(&doc.blocks[n - 1], Block::Paragraph { text, align: Align::Right } if text == "2023年2月10日"));
+    assert!(
+        matches!(&doc.blocks[n - 1], Block::Paragraph { text, align: Align::Right, .. } if text == "2023年2月10日")
+    );
     let t = tables(&doc).into_iter().find(|t| t.grid().width == 10).unwrap();
     // Wrapped cell text keeps its line breaks; the tall vertical-ish label keeps its span.
     assert_eq!(at(t, 2, 4), "商业\n企业");
@@ -265,7 +267,7 @@ fn stsong_ucs2_without_tounicode_flipped_page_and_continued_table() {
     assert_eq!((at(t, 10, 1), at(t, 10, 2), at(t, 10, 3)), ("总计".into(), "102".into(), "/".into()));
     assert_eq!(at(t, 2, 3), "", "blank cells stay blank");
     let last = doc.blocks.len() - 1;
-    assert!(matches!(&doc.blocks[last], Block::Paragraph { text, align: Align::Right } if text == "2024年1月20日"));
+    assert!(matches!(&doc.blocks[last], Block::Paragraph { text, align: Align::Right, .. } if text == "2024年1月20日"));
     assert_eq!(meta(&doc, "title"), Some("示例县人民政府2023年政府信息公开工作年度报告"));
     assert_eq!(meta(&doc, "author"), Some("示例县人民政府办公室"));
     assert_eq!(meta(&doc, "date"), Some("2024-01-20"));

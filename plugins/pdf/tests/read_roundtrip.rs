@@ -9,12 +9,13 @@ fn prop(key: &str, value: &str) -> Prop {
 }
 
 fn para(text: &str) -> Block {
-    Block::Paragraph { text: text.into(), align: Align::Justify }
+    Block::Paragraph { source: None, text: text.into(), align: Align::Justify }
 }
 
 fn sample() -> Document {
     let contact = "如对本报告有疑问,请与安溪县人力资源和社会保障局办公室联系,地址:安溪县建设路223号,邮编:355878,电话:0932-69101658。";
     let table = Table {
+        source: None,
         name: String::new(),
         header_rows: 2,
         rows: vec![
@@ -33,17 +34,22 @@ fn sample() -> Document {
         ],
         blocks: vec![
             Block::Heading {
-                level: 1, text: "安溪县人力资源和社会保障局2025年政府信息公开工作年度报告".into()
+                source: None,
+                level: 1,
+                text: "安溪县人力资源和社会保障局2025年政府信息公开工作年度报告".into(),
             },
             para(contact),
-            Block::Heading { level: 2, text: "一、总体情况".into() },
-            Block::Heading { level: 3, text: "(一)主动公开".into() },
+            Block::Heading { source: None, level: 2, text: "一、总体情况".into() },
+            Block::Heading { source: None, level: 3, text: "(一)主动公开".into() },
             para("2025年,我局通过县政府网站主动公开政府信息67条,其中工作动态34条、通知公告12条(www.ax.gov.cn)。"),
             Block::Table(table),
-            Block::Paragraph { text: "安溪县人力资源和社会保障局".into(), align: Align::Right },
-            Block::Paragraph { text: "2026年1月21日".into(), align: Align::Right },
+            Block::Paragraph {
+                source: None, text: "安溪县人力资源和社会保障局".into(), align: Align::Right
+            },
+            Block::Paragraph { source: None, text: "2026年1月21日".into(), align: Align::Right },
         ],
         notes: Vec::new(),
+        ..Document::default()
     }
 }
 

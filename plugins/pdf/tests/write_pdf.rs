@@ -71,6 +71,7 @@ fn meta_that_is_not_an_iso_date_or_repeats_a_key_still_round_trips() {
         ]),
         blocks: vec![para("正文。")],
         notes: vec![],
+        ..Document::default()
     };
     let bytes = write(&doc);
     let info = Written::new(&bytes).info().clone();
@@ -146,14 +147,17 @@ fn title_headings_and_paragraphs_are_set_as_official_documents() {
         meta: vec![],
         blocks: vec![
             Block::Heading {
-                level: 1, text: "某某县人民政府办公室2023年政府信息公开工作年度报告".into()
+                source: None,
+                level: 1,
+                text: "某某县人民政府办公室2023年政府信息公开工作年度报告".into(),
             },
-            Block::Heading { level: 2, text: "一、总体情况".into() },
+            Block::Heading { source: None, level: 2, text: "一、总体情况".into() },
             para(&"政府信息公开工作稳步推进，".repeat(8)),
-            Block::Paragraph { text: "某某县人民政府办公室".into(), align: Align::Right },
-            Block::Paragraph { text: "居中".into(), align: Align::Center },
+            Block::Paragraph { source: None, text: "某某县人民政府办公室".into(), align: Align::Right },
+            Block::Paragraph { source: None, text: "居中".into(), align: Align::Center },
         ],
         notes: vec![],
+        ..Document::default()
     };
     let pdf = Written::new(&write(&doc));
     let page = &pdf.pages()[0];
@@ -196,7 +200,7 @@ fn lines_never_start_with_closing_punctuation_nor_split_a_number() {
     // would start or end wrongly.
     let text: String =
         (0..60).map(|i| format!("第{i}项共收到“申请”{}件（其中、网上{}件），", 7usize.pow(i % 9), i * 13)).collect();
-    let doc = Document { meta: vec![], blocks: vec![para(&text)], notes: vec![] };
+    let doc = Document { meta: vec![], blocks: vec![para(&text)], notes: vec![], ..Document::default() };
     let pdf = Written::new(&write(&doc));
     let lines: Vec<String> =
         pdf.pages().iter().flat_map(|p| body_runs(p).into_iter().map(|r| r.text.clone()).collect::<Vec<_>>()).collect();
@@ -235,12 +239,17 @@ fn applications_like(n: usize) -> Table {
         row.extend((0..7).map(|c| Cell::new((i * 7 + c).to_string())));
         rows.push(row);
     }
-    Table { name: String::new(), header_rows: 3, rows }
+    Table { source: None, name: String::new(), header_rows: 3, rows }
 }
 
 #[test]
 fn a_ten_column_table_fits_the_page_with_all_rulings() {
-    let doc = Document { meta: vec![], blocks: vec![Block::Table(applications_like(4))], notes: vec![] };
+    let doc = Document {
+        meta: vec![],
+        blocks: vec![Block::Table(applications_like(4))],
+        notes: vec![],
+        ..Document::default()
+    };
     let pdf = Written::new(&write(&doc));
     let page = &pdf.pages()[0];
     let xs = |vertical: bool| {
@@ -283,8 +292,9 @@ fn a_long_table_repeats_its_header_rows_on_every_page() {
     rows.extend((0..120).map(|i| cells(&[&format!("第{i}项"), &i.to_string()])));
     let doc = Document {
         meta: vec![],
-        blocks: vec![Block::Table(Table { name: String::new(), header_rows: 2, rows })],
+        blocks: vec![Block::Table(Table { source: None, name: String::new(), header_rows: 2, rows })],
         notes: vec![],
+        ..Document::default()
     };
     let pdf = Written::new(&write(&doc));
     let pages = pdf.pages();
@@ -308,7 +318,7 @@ fn a_long_table_repeats_its_header_rows_on_every_page() {
 fn rowspan_after(fillers: usize) -> (Vec<Page>, usize, usize) {
     let mut blocks: Vec<Block> = (0..fillers).map(|_| para("填充段落。")).collect();
     blocks.push(Block::Table(applications_like(8)));
-    let pdf = Written::new(&write(&Document { meta: vec![], blocks, notes: vec![] }));
+    let pdf = Written::new(&write(&Document { meta: vec![], blocks, notes: vec![], ..Document::default() }));
     let pages = pdf.pages();
     let on = |t: &str| pages.iter().position(|p| p.runs.iter().any(|r| r.text == t)).unwrap();
     let (first, last) = (on("情形0"), on("情形7"));
@@ -332,7 +342,12 @@ fn rows_tied_by_a_rowspan_are_split_rather_than_leave_much_of_a_page_empty() {
 
 #[test]
 fn a_rowspan_taller_than_a_page_is_split_and_its_text_set_once() {
-    let doc = Document { meta: vec![], blocks: vec![Block::Table(applications_like(60))], notes: vec![] };
+    let doc = Document {
+        meta: vec![],
+        blocks: vec![Block::Table(applications_like(60))],
+        notes: vec![],
+        ..Document::default()
+    };
     let pdf = Written::new(&write(&doc));
     let pages = pdf.pages();
     assert!(pages.len() >= 2);
@@ -354,7 +369,10 @@ fn on_page_header(page: &Page) -> bool {
 
 #[test]
 fn a_user_font_sets_what_it_has_and_the_built_in_font_the_rest() {
-    let doc = Document { meta: vec![], blocks: vec![para("共有2023件ABC申请。")], notes: vec![] };
+    let doc =
+        Document {
+            meta: vec![], blocks: vec![para("共有2023件ABC申请。")], notes: vec![], ..Document::default()
+        };
     for (file, subtype, program) in
         [("ascii.ttf", "CIDFontType2", "FontFile2"), ("ascii-cff.otf", "CIDFontType0", "FontFile3")]
     {
@@ -387,7 +405,7 @@ fn a_user_font_sets_what_it_has_and_the_built_in_font_the_rest() {
 
 #[test]
 fn unusable_fonts_are_clear_errors() {
-    let doc = Document { meta: vec![], blocks: vec![para("正文")], notes: vec![] };
+    let doc = Document { meta: vec![], blocks: vec![para("正文")], notes: vec![], ..Document::default() };
     let err = write_with(&doc, &[("font", "/nonexistent/方正小标宋.ttf")]).unwrap_err();
     assert!(err.0.starts_with("cannot read the font /nonexistent/方正小标宋.ttf:"), "{err}");
     let not_a_font = fixture("s1-r007.doc.json");
@@ -401,7 +419,7 @@ fn unusable_fonts_are_clear_errors() {
 #[test]
 fn characters_missing_from_the_fonts_still_extract() {
     // 䶮 (U+4DAE) and 𠀀 (U+20000) are outside GB2312: drawn as .notdef boxes.
-    let doc = Document { meta: vec![], blocks: vec![para("刘䶮与𠀀字")], notes: vec![] };
+    let doc = Document { meta: vec![], blocks: vec![para("刘䶮与𠀀字")], notes: vec![], ..Document::default() };
     let bytes = write(&doc);
     let pdf = Written::new(&bytes);
     assert_eq!(pdf.pages()[0].runs[0].text, "刘䶮与𠀀字");
@@ -418,6 +436,7 @@ fn writing_is_deterministic() {
 #[test]
 fn odd_documents_give_valid_pdfs() {
     let ragged = Table {
+        source: None,
         name: String::new(),
         header_rows: 9,
         rows: vec![
@@ -426,7 +445,7 @@ fn odd_documents_give_valid_pdfs() {
             vec![Cell::new("b"), Cell::span("c", 1, 40)],
         ],
     };
-    let empty_table = Table { name: String::new(), header_rows: 0, rows: vec![vec![], vec![]] };
+    let empty_table = Table { source: None, name: String::new(), header_rows: 0, rows: vec![vec![], vec![]] };
     let docs = [
         Document::default(),
         Document {
@@ -434,15 +453,24 @@ fn odd_documents_give_valid_pdfs() {
             blocks: vec![
                 Block::Image { alt: "图".into() },
                 para("   "),
-                Block::Heading { level: 0, text: "零级".into() },
-                Block::Heading { level: 255, text: "深".into() },
+                Block::Heading { source: None, level: 0, text: "零级".into() },
+                Block::Heading { source: None, level: 255, text: "深".into() },
             ],
             notes: vec![],
+            ..Document::default()
         },
         Document {
-            meta: vec![], blocks: vec![para("控制\u{0}字符\u{7}与\t制表\r\n换行😀ﷺ")], notes: vec![]
+            meta: vec![],
+            blocks: vec![para("控制\u{0}字符\u{7}与\t制表\r\n换行😀ﷺ")],
+            notes: vec![],
+            ..Document::default()
         },
-        Document { meta: vec![], blocks: vec![Block::Table(ragged), Block::Table(empty_table)], notes: vec![] },
+        Document {
+            meta: vec![],
+            blocks: vec![Block::Table(ragged), Block::Table(empty_table)],
+            notes: vec![],
+            ..Document::default()
+        },
     ];
     for doc in docs {
         let bytes = write(&doc);
@@ -458,19 +486,22 @@ fn huge_input_stays_bounded() {
     // table of 10,000 rows with a rowspan across a thousand of them.
     let long = "政府信息公开".repeat(20_000);
     let wide = Table {
+        source: None,
         name: String::new(),
         header_rows: 1,
         rows: vec![(0..1000).map(|i| Cell::new(i.to_string())).collect(); 3],
     };
-    let tall =
-        Table {
-            name: String::new(), header_rows: 0, rows: vec![vec![Cell::new("高".repeat(20_000)), Cell::new("x")]]
-        };
+    let tall = Table {
+        source: None,
+        name: String::new(),
+        header_rows: 0,
+        rows: vec![vec![Cell::new("高".repeat(20_000)), Cell::new("x")]],
+    };
     let mut rows: Vec<Vec<Cell>> = (0..10_000).map(|i| vec![Cell::new(i.to_string())]).collect();
     rows[0].insert(0, Cell::span("全部", 1000, 1));
-    let long_table = Table { name: String::new(), header_rows: 0, rows };
+    let long_table = Table { source: None, name: String::new(), header_rows: 0, rows };
     let blocks = vec![para(&long), Block::Table(wide), Block::Table(tall), Block::Table(long_table)];
-    let bytes = write(&Document { meta: vec![], blocks, notes: vec![] });
+    let bytes = write(&Document { meta: vec![], blocks, notes: vec![], ..Document::default() });
     let pdf = Written::new(&bytes);
     let pages = pdf.page_ids().len();
     assert!((200..2000).contains(&pages), "{pages} pages");

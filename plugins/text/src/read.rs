@@ -88,7 +88,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
         if t.is_empty() || is_folio(t) {
             // Page breaks of text taken from a printed page: the paragraph goes on after them.
             if !t.is_empty() {
-                doc.blocks.push(Block::Paragraph { text: t.to_string(), align: Default::default() });
+                doc.blocks.push(Block::Paragraph { source: None, text: t.to_string(), align: Default::default() });
             }
             continue;
         }
@@ -120,10 +120,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
             // A row of a table set in columns with spaces (`pdftotext -layout`): a cell per
             // line, the form recognize re-folds, wrapped label lines and all.
             for f in fields {
-                doc.blocks.push(Block::Paragraph { text: f.to_string(), align: Default::default() });
+                doc.blocks.push(Block::Paragraph { source: None, text: f.to_string(), align: Default::default() });
             }
         } else if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
-            doc.blocks.push(Block::Heading { level: hashes as u8, text: t[hashes..].trim().to_string() });
+            doc.blocks.push(Block::Heading { source: None, level: hashes as u8, text: t[hashes..].trim().to_string() });
         } else {
             // Only the title's lines are told apart by centring: recognize joins a title set
             // over two centred lines; in a table set in columns, centring means nothing.
@@ -133,7 +133,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
             } else {
                 Align::default()
             };
-            doc.blocks.push(Block::Paragraph { text: t.to_string(), align });
+            doc.blocks.push(Block::Paragraph { source: None, text: t.to_string(), align });
             if wrap.is_some() {
                 open = Some((doc.blocks.len() - 1, width(line.trim_end())));
             }
@@ -144,7 +144,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
     }
     // A title set larger can fill its first line to the margin; the centred line under it
     // says it is a title too.
-    if let [Block::Paragraph { text, align: first @ Align::Justify }, Block::Paragraph { align: Align::Center, .. }, ..] =
+    if let [Block::Paragraph { text, align: first @ Align::Justify, .. }, Block::Paragraph { align: Align::Center, .. }, ..] =
         &mut doc.blocks[..]
     {
         if wrap.is_some() && !text.contains('。') && text.chars().count() <= 40 {

@@ -15,7 +15,7 @@ pub fn write(doc: &Document) -> String {
     }
     for b in &doc.blocks {
         match b {
-            Block::Heading { level, text } => {
+            Block::Heading { level, text, .. } => {
                 out.push_str(&"#".repeat((*level).clamp(1, 6) as usize));
                 out.push(' ');
                 out.push_str(&one_line(text));
@@ -66,6 +66,7 @@ mod tests {
     #[test]
     fn written_text_reads_back_the_same_cells() {
         let t = Table {
+            source: None,
             name: String::new(),
             header_rows: 2,
             rows: vec![
@@ -76,8 +77,9 @@ mod tests {
         };
         let doc = Document {
             meta: vec![Prop { key: "title".into(), value: "年报".into() }],
-            blocks: vec![Block::Heading { level: 2, text: "一、总体情况".into() }, Block::Table(t)],
+            blocks: vec![Block::Heading { source: None, level: 2, text: "一、总体情况".into() }, Block::Table(t)],
             notes: vec![],
+            ..Document::default()
         };
         let text = write(&doc);
         assert!(text.contains("| 行政复议 |  | 总计 |\n| 维持 | 纠正 |  |\n|---|---|---|\n"), "{text}");

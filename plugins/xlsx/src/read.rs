@@ -71,7 +71,7 @@ fn read_workbook(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         if blocks.is_empty() {
             continue;
         }
-        doc.blocks.push(Block::Heading { level: 2, text: sheet.name.clone() });
+        doc.blocks.push(Block::Heading { source: None, level: 2, text: sheet.name.clone() });
         doc.blocks.extend(blocks);
     }
     Ok(doc)

@@ -245,10 +245,10 @@ fn text_sheet(sheet: &mut Worksheet, doc: &Document, styles: &Styles) -> Result<
 /// A heading or paragraph in column B, its row as tall as the wrapped text.
 fn text_row(sheet: &mut Worksheet, row: u32, block: &Block, styles: &Styles) -> Result<(), XlsxError> {
     let (text, format, pt) = match block {
-        Block::Heading { level: 1, text } => (text, styles.title.clone(), TITLE_PT),
-        Block::Heading { level: 2, text } => (text, styles.heading.clone(), TEXT_PT),
+        Block::Heading { level: 1, text, .. } => (text, styles.title.clone(), TITLE_PT),
+        Block::Heading { level: 2, text, .. } => (text, styles.heading.clone(), TEXT_PT),
         Block::Heading { text, .. } => (text, styles.subheading.clone(), TEXT_PT),
-        Block::Paragraph { text, align } => (text, aligned(&styles.paragraph, *align), TEXT_PT),
+        Block::Paragraph { text, align, .. } => (text, aligned(&styles.paragraph, *align), TEXT_PT),
         Block::Table(_) | Block::Image { .. } => return Ok(()),
     };
     sheet.write_string_with_format(row, 1, text, &format)?;

@@ -215,7 +215,7 @@ fn xlsx_with_sheets(sheet_xml: &str) -> Vec<u8> {
 }
 
 fn paragraph(text: &str) -> nianbao_plugin::Block {
-    nianbao_plugin::Block::Paragraph { text: text.into(), align: Default::default() }
+    nianbao_plugin::Block::Paragraph { source: None, text: text.into(), align: Default::default() }
 }
 
 fn worksheet(inner: &str) -> String {

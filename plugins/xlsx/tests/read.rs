@@ -13,7 +13,7 @@ fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
         .blocks
         .iter()
         .map(|b| match b {
-            Block::Heading { level, text } => format!("H{level} {text}"),
+            Block::Heading { level, text, .. } => format!("H{level} {text}"),
             Block::Table(t) => format!("T {} {}", t.name, t.rows.len()),
             other => format!("{other:?}"),
         })
@@ -61,12 +61,14 @@ fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
 #[test]
 fn title_rows_and_captions_above_tables_are_text() {
     let doc = read(&fixture("s1-r003-xlsx.xlsx"));
-    assert_eq!(doc.blocks[0], Block::Heading { level: 2, text: "统计表".into() });
+    assert_eq!(doc.blocks[0], Block::Heading { source: None, level: 2, text: "统计表".into() });
     // 14pt bold, merged over the width, alone in its rows: the title.
     assert_eq!(
         doc.blocks[1],
         Block::Heading {
-            level: 1, text: "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告".into()
+            source: None,
+            level: 1,
+            text: "泉州市安溪县人力资源和社会保障局2025年政府信息公开工作年度报告".into()
         }
     );
     // Typed in column A right above the table, unmerged: a caption, not a table row.
@@ -101,11 +103,11 @@ fn formulas_dates_padding_hidden_sheets_and_text_sheets() {
     assert_eq!(
         texts,
         [
-            &Block::Heading { level: 2, text: "统计".into() },
-            &Block::Heading { level: 1, text: "附表".into() },
-            &Block::Heading { level: 2, text: "说明".into() },
-            &Block::Paragraph { text: "标题:测试表".into(), align: Default::default() },
-            &Block::Paragraph { text: "年度:2023".into(), align: Default::default() },
+            &Block::Heading { source: None, level: 2, text: "统计".into() },
+            &Block::Heading { source: None, level: 1, text: "附表".into() },
+            &Block::Heading { source: None, level: 2, text: "说明".into() },
+            &Block::Paragraph { source: None, text: "标题:测试表".into(), align: Default::default() },
+            &Block::Paragraph { source: None, text: "年度:2023".into(), align: Default::default() },
         ]
     );
     let t = tables(&doc);
@@ -136,7 +138,9 @@ fn without_title_fonts(doc: &Document) -> Vec<Block> {
     doc.blocks
         .iter()
         .map(|b| match b {
-            Block::Heading { level: 1, text } => Block::Paragraph { text: text.clone(), align: Default::default() },
+            Block::Heading { level: 1, text, .. } => {
+                Block::Paragraph { source: None, text: text.clone(), align: Default::default() }
+            }
             other => other.clone(),
         })
         .collect()

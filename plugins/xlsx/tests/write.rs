@@ -20,7 +20,7 @@ fn write(doc: &Document) -> Vec<u8> {
 fn sheet_names(doc: &Document) -> Vec<&str> {
     doc.blocks
         .iter()
-        .filter_map(|b| if let Block::Heading { level: 2, text } = b { Some(text.as_str()) } else { None })
+        .filter_map(|b| if let Block::Heading { level: 2, text, .. } = b { Some(text.as_str()) } else { None })
         .collect()
 }
 
@@ -58,11 +58,14 @@ fn the_text_sheet_gives_back_title_properties_and_paragraphs() {
     let start = back
         .blocks
         .iter()
-        .position(|b| *b == Block::Heading { level: 2, text: nianbao_xlsx::DEFAULT_TEXT_SHEET.into() })
+        .position(|b| *b == Block::Heading { source: None, level: 2, text: nianbao_xlsx::DEFAULT_TEXT_SHEET.into() })
         .unwrap();
     let Block::Table(props) = &back.blocks[start + 1] else { panic!("no property table") };
     assert_eq!(props.rows[0], vec![Cell::new("title"), Cell::new(doc.prop("title").unwrap())]);
-    assert_eq!(back.blocks[start + 2], Block::Heading { level: 1, text: doc.prop("title").unwrap().into() });
+    assert_eq!(
+        back.blocks[start + 2],
+        Block::Heading { source: None, level: 1, text: doc.prop("title").unwrap().into() }
+    );
     // Every heading and paragraph comes back, in order, as text.
     let text = |b: &Block| match b {
         Block::Heading { text, .. } | Block::Paragraph { text, .. } => Some(text.clone()),
@@ -113,6 +116,7 @@ fn properties_round_trip_and_a_missing_date_stays_missing() {
 #[test]
 fn sheets_are_named_by_table_heading_or_number_and_follow_the_text() {
     let table = |name: &str| Table {
+        source: None,
         name: name.into(),
         header_rows: 1,
         rows: vec![vec![Cell::new("a"), Cell::new("b")], vec![Cell::new("1"), Cell::new("2")]],
@@ -121,13 +125,14 @@ fn sheets_are_named_by_table_heading_or_number_and_follow_the_text() {
         meta: vec![],
         blocks: vec![
             Block::Table(table("")),
-            Block::Heading { level: 2, text: "二、情况/说明".into() },
+            Block::Heading { source: None, level: 2, text: "二、情况/说明".into() },
             Block::Table(table("")),
-            Block::Paragraph { text: "正文段落".into(), align: Align::Right },
+            Block::Paragraph { source: None, text: "正文段落".into(), align: Align::Right },
             Block::Table(table("[数据]")),
             Block::Table(table("数据")),
         ],
         notes: vec![],
+        ..Document::default()
     };
     let options = Options::from([("text_sheet".to_string(), "报告信息".to_string())]);
     let bytes = nianbao_xlsx::write(&doc, &options).unwrap();

@@ -66,7 +66,7 @@ pub fn build(rows: Vec<Row>, stats: &mut Stats) -> Result<Vec<Raw>, Error> {
     let mut placed = place(rows, stats)?;
     merge_down(&mut placed);
     let rows = html_rows(&mut placed);
-    Ok(vec![Raw::Table(Table { name: String::new(), header_rows, rows })])
+    Ok(vec![Raw::Table(Table { source: None, name: String::new(), header_rows, rows })])
 }
 
 /// Puts each cell at its grid column, folding `hMerge` continuations into the cell before.

@@ -516,7 +516,7 @@ mod tests {
     use nianbao_plugin::Cell;
 
     fn table(rows: Vec<Vec<Cell>>) -> Table {
-        Table { name: String::new(), header_rows: 0, rows }
+        Table { source: None, name: String::new(), header_rows: 0, rows }
     }
 
     #[test]
@@ -552,6 +552,7 @@ mod tests {
     #[test]
     fn merged_cells_become_grid_spans_and_vertical_merges() {
         let t = Table {
+            source: None,
             name: String::new(),
             header_rows: 1,
             rows: vec![vec![Cell::span("合并", 2, 2), Cell::new("a")], vec![Cell::new("b")], vec![Cell::new("c")]],

@@ -69,7 +69,7 @@ pub fn texts(doc: &Document) -> Vec<String> {
     doc.blocks
         .iter()
         .map(|b| match b {
-            Block::Heading { level, text } => format!("h{level}:{text}"),
+            Block::Heading { level, text, .. } => format!("h{level}:{text}"),
             Block::Paragraph { text, .. } => text.clone(),
             Block::Table(_) => "<table>".into(),
             Block::Image { alt } => format!("<image {alt}>"),

@@ -191,11 +191,13 @@ mod tests {
             key: "title".into(),
             value: "某局2022年政府信息公开工作年度报告_某市人民政府".into(),
         }];
-        let blocks = [Block::Heading { level: 1, text: "某局2022年政府信息公开工作年度报告".into() }];
+        let blocks = [Block::Heading {
+            source: None, level: 1, text: "某局2022年政府信息公开工作年度报告".into()
+        }];
         settle_title(&mut meta, &blocks);
         assert_eq!(meta[0].value, "某局2022年政府信息公开工作年度报告");
         let mut meta = vec![Prop { key: "title".into(), value: "报告_附件".into() }];
-        settle_title(&mut meta, &[Block::Paragraph { text: "正文".into(), align: Align::Justify }]);
+        settle_title(&mut meta, &[Block::Paragraph { source: None, text: "正文".into(), align: Align::Justify }]);
         assert_eq!(meta[0].value, "报告_附件");
     }
 }

@@ -190,12 +190,20 @@ mod tests {
 
     fn p(text: &str, links: usize) -> Item {
         let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-        Item { block: Block::Paragraph { text: text.into(), align: Align::Justify }, chars, link_chars: links }
+        Item {
+            block: Block::Paragraph { source: None, text: text.into(), align: Align::Justify },
+            chars,
+            link_chars: links,
+        }
     }
 
     fn table(rows: &[&[&str]]) -> Item {
         let rows: Vec<Vec<Cell>> = rows.iter().map(|r| r.iter().map(|c| Cell::new(*c)).collect()).collect();
-        Item { block: Block::Table(Table { name: String::new(), header_rows: 0, rows }), chars: 10, link_chars: 0 }
+        Item {
+            block: Block::Table(Table { source: None, name: String::new(), header_rows: 0, rows }),
+            chars: 10,
+            link_chars: 0,
+        }
     }
 
     fn texts(blocks: &[Block]) -> Vec<String> {
@@ -221,7 +229,9 @@ mod tests {
                 &["索引号:", "1144623179023662T/2024-114143", "分类:", "政府信息公开年报"],
                 &["发布机构:", "杨和镇", "发文日期:", "2024-03-05"],
             ]),
-            Item { block: Block::Heading { level: 1, text: "年度报告".into() }, chars: 4, link_chars: 0 },
+            Item {
+                block: Block::Heading { source: None, level: 1, text: "年度报告".into() }, chars: 4, link_chars: 0
+            },
             p("发布日期:2024-03-05 信息来源:杨和镇 浏览次数:449 字号:[大 中 小]", 0),
             p(PASSAGE, 0),
             p("杨和镇人民政府", 0),

@@ -291,7 +291,11 @@ impl Walk<'_> {
         self.raw.clear();
         if !text.is_empty() {
             let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-            self.items.push(Item { block: Block::Paragraph { text, align }, chars, link_chars: links.min(chars) });
+            self.items.push(Item {
+                block: Block::Paragraph { source: None, text, align },
+                chars,
+                link_chars: links.min(chars),
+            });
         }
     }
 
@@ -307,7 +311,11 @@ impl Walk<'_> {
             let text = clean(&raw);
             if !text.is_empty() {
                 let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-                self.items.push(Item { block: Block::Heading { level, text }, chars, link_chars: links.min(chars) });
+                self.items.push(Item {
+                    block: Block::Heading { source: None, level, text },
+                    chars,
+                    link_chars: links.min(chars),
+                });
             }
             return;
         }
@@ -476,6 +484,7 @@ impl Walk<'_> {
             self.node(caption, ctx);
         }
         let mut table = Table {
+            source: None,
             name: dom.attr(id, "data-name").unwrap_or("").to_string(),
             header_rows: head as u32,
             rows: Vec::new(),
@@ -581,7 +590,7 @@ mod tests {
     }
 
     fn para(text: &str) -> Block {
-        Block::Paragraph { text: text.into(), align: Align::Justify }
+        Block::Paragraph { source: None, text: text.into(), align: Align::Justify }
     }
 
     #[test]
@@ -591,9 +600,9 @@ mod tests {
             b,
             [
                 para("一、总体情况"),
-                Block::Paragraph { text: "当阳市人民政府办公室".into(), align: Align::Right },
-                Block::Paragraph { text: "2023年2月10日".into(), align: Align::Right },
-                Block::Paragraph { text: "标题".into(), align: Align::Center },
+                Block::Paragraph { source: None, text: "当阳市人民政府办公室".into(), align: Align::Right },
+                Block::Paragraph { source: None, text: "2023年2月10日".into(), align: Align::Right },
+                Block::Paragraph { source: None, text: "标题".into(), align: Align::Center },
             ]
         );
     }
@@ -611,7 +620,9 @@ mod tests {
         assert_eq!(
             b,
             [Block::Heading {
-                level: 1, text: "当阳市人民政府办公室2022年政府信息公开工作年度报告".into()
+                source: None,
+                level: 1,
+                text: "当阳市人民政府办公室2022年政府信息公开工作年度报告".into()
             }]
         );
     }
@@ -636,7 +647,7 @@ mod tests {
             "<table><tr><td><h1>年度报告</h1></td></tr><tr><td><p>正文</p>\
              <table><tr><td>a</td><td>b</td></tr><tr><td>1</td><td>2</td></tr></table></td></tr></table>",
         );
-        assert_eq!(b[0], Block::Heading { level: 1, text: "年度报告".into() });
+        assert_eq!(b[0], Block::Heading { source: None, level: 1, text: "年度报告".into() });
         assert_eq!(b[1], para("正文"));
         assert!(matches!(&b[2], Block::Table(t) if t.rows.len() == 2));
     }

@@ -151,7 +151,7 @@ fn flush(para: &mut Vec<(usize, &Line)>, blocks: &mut Vec<Block>, s: &Stats) {
     let size = para.iter().map(|(_, l)| l.size).fold(0.0, f32::max);
     if size >= s.body * 1.15 {
         let level = if blocks.is_empty() { 1 } else { 2 };
-        blocks.push(Block::Heading { level, text });
+        blocks.push(Block::Heading { source: None, level, text });
     } else {
         let align = if para.iter().all(|(q, l)| centered(l, s.pages[*q], 2.0)) {
             Align::Center
@@ -160,7 +160,7 @@ fn flush(para: &mut Vec<(usize, &Line)>, blocks: &mut Vec<Block>, s: &Stats) {
         } else {
             Align::Justify
         };
-        blocks.push(Block::Paragraph { text, align });
+        blocks.push(Block::Paragraph { source: None, text, align });
     }
     para.clear();
 }
@@ -390,7 +390,7 @@ fn to_table(l: &Lattice) -> Table {
         rows[c.row].push(Cell::span(c.text.clone(), c.rowspan as u32, c.colspan as u32));
     }
     let header_rows = rows.iter().position(|r| r.iter().any(|c| is_number(&c.text))).unwrap_or(0);
-    Table { name: String::new(), header_rows: header_rows as u32, rows }
+    Table { source: None, name: String::new(), header_rows: header_rows as u32, rows }
 }
 
 pub(super) fn is_number(s: &str) -> bool {

@@ -138,9 +138,9 @@ pub fn paginate(doc: &Document, fonts: &mut FontSet) -> Vec<Page> {
 
 fn prepare(block: &Block, fonts: &mut FontSet, first: bool) -> Option<Piece> {
     let (text, align, size, pitch, bold) = match block {
-        Block::Heading { level: 1, text } => (text, Align::Center, TITLE_SIZE, TITLE_PITCH, true),
+        Block::Heading { level: 1, text, .. } => (text, Align::Center, TITLE_SIZE, TITLE_PITCH, true),
         Block::Heading { text, .. } => (text, Align::Left, BODY_SIZE, BODY_PITCH, true),
-        Block::Paragraph { text, align } => (text, *align, BODY_SIZE, BODY_PITCH, false),
+        Block::Paragraph { text, align, .. } => (text, *align, BODY_SIZE, BODY_PITCH, false),
         Block::Table(t) => return table::lay_out(fonts, t, WIDTH).map(Piece::Table),
         // Pictures have no place in the official layout; their alt text is not body text.
         Block::Image { .. } => return None,

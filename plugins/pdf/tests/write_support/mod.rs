@@ -51,7 +51,7 @@ pub fn write_with(doc: &Document, options: &[(&str, &str)]) -> Result<Vec<u8>, n
 }
 
 pub fn para(text: &str) -> Block {
-    Block::Paragraph { text: text.into(), align: Default::default() }
+    Block::Paragraph { source: None, text: text.into(), align: Default::default() }
 }
 
 /// The texts of a Document's headings and paragraphs, in order.

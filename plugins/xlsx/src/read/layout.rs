@@ -113,9 +113,9 @@ fn note(notes: &mut Option<&mut Vec<String>>, line: String) {
 fn paragraph(cell: &SheetCell) -> Block {
     let text = cell.text.clone();
     if cell.title_font {
-        Block::Heading { level: 1, text }
+        Block::Heading { source: None, level: 1, text }
     } else {
-        Block::Paragraph { text, align: Default::default() }
+        Block::Paragraph { source: None, text, align: Default::default() }
     }
 }
 
@@ -206,7 +206,7 @@ fn table(sheet: &str, top: u32, last: u32, cols: &[u32], spans: &[Span], text: &
             row
         })
         .collect();
-    Table { name: sheet.to_string(), header_rows: 0, rows }
+    Table { source: None, name: sheet.to_string(), header_rows: 0, rows }
 }
 
 /// `A1`-style name of a cell.
@@ -333,7 +333,7 @@ mod tests {
         let mut list = cells(&[(0, 0, "Report"), (2, 0, "a"), (2, 1, "b")]);
         list[0].title_font = true;
         let b = blocks("S", list, vec![merge(0, 0, 0, 1)], &mut 100, None).unwrap();
-        assert_eq!(b[0], Block::Heading { level: 1, text: "Report".into() });
+        assert_eq!(b[0], Block::Heading { source: None, level: 1, text: "Report".into() });
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! A test plugin that panics in `read` and `write`: the host must report the panic as an error
-//! and keep working.
+//! A test plugin that misbehaves: it panics in `read` and `write` of `boom` files, and returns
+//! a Document of a future major version for `futuredoc` files. The host must report each as an
+//! error and keep working.
 
 use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
 
@@ -10,10 +11,18 @@ impl FormatPlugin for Panicky {
     const VERSION: &'static str = "0.0.1";
 
     fn formats() -> Vec<Format> {
-        vec![Format::new("boom", "A format whose plugin always panics").extensions(&["boom"]).readable().writable()]
+        vec![
+            Format::new("boom", "A format whose plugin always panics").extensions(&["boom"]).readable().writable(),
+            Format::new("futuredoc", "A format read into a Document of version 2.0")
+                .extensions(&["futuredoc"])
+                .readable(),
+        ]
     }
 
-    fn read(_format: &str, bytes: &[u8], _options: &Options) -> Result<Document, Error> {
+    fn read(format: &str, bytes: &[u8], _options: &Options) -> Result<Document, Error> {
+        if format == "futuredoc" {
+            return Ok(Document { version: "2.0".into(), ..Document::default() });
+        }
         let n: Vec<u8> = Vec::new();
         // An index out of bounds, as a buggy reader would hit on unexpected input.
         Ok(Document { notes: vec![format!("{}", n[bytes.len()])], ..Document::default() })
