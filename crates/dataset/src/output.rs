@@ -141,11 +141,11 @@ struct Meta<'a> {
 fn join_tables(parts: &[[PathBuf; 4]], mut sink: Box<dyn Sink>) -> Result<Summary> {
     let mut summary = Summary::default();
     // The source whose rows each report id keeps.
-    let mut first: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut first: HashMap<[u8; 16], u32> = HashMap::new();
     sink.begin(&REPORTS)?;
     let (id_col, error_col, dup_col) =
         (REPORTS.index("id").unwrap(), REPORTS.index("error").unwrap(), REPORTS.index("duplicate").unwrap());
-    for (s, files) in parts.iter().enumerate() {
+    for (s, files) in (0u32..).zip(parts) {
         for batch in read_table(&files[0], &REPORTS)? {
             let batch = batch?;
             let ids = batch.column(id_col).as_string::<i32>();
@@ -171,7 +171,7 @@ fn join_tables(parts: &[[PathBuf; 4]], mut sink: Box<dyn Sink>) -> Result<Summar
     for (t, table) in [(1, CELLS), (2, FINDINGS), (3, SECTIONS)] {
         sink.begin(&table)?;
         let mut rows = 0u64;
-        for (s, files) in parts.iter().enumerate() {
+        for (s, files) in (0u32..).zip(parts) {
             for batch in read_table(&files[t], &table)? {
                 let batch = batch?;
                 let ids = batch.column(0).as_string::<i32>();
@@ -477,9 +477,9 @@ struct Head {
 
 fn join_lines(files: &[PathBuf], out: &Path) -> Result<Summary> {
     let mut summary = Summary::default();
-    let mut first: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut first: HashMap<[u8; 16], u32> = HashMap::new();
     let mut w = BufWriter::new(File::create(out).at(out)?);
-    for (s, path) in files.iter().enumerate() {
+    for (s, path) in (0u32..).zip(files) {
         let r = BufReader::new(File::open(path).at(path)?);
         for (n, line) in r.lines().enumerate() {
             let line = line.at(path)?;
