@@ -369,3 +369,23 @@ fn the_readme_documents_the_schema() {
         assert_eq!(rows, want, "README table of `{}` (column | type | null | meaning)", t.name);
     }
 }
+
+#[test]
+fn an_empty_run_is_an_empty_dataset() {
+    let dir = scratch("empty-run");
+    for format in Format::ALL {
+        let target = dir.join(format!("out.{format}"));
+        let summary = DatasetWriter::create(&target, format, Options::default()).unwrap().finish().unwrap();
+        assert_eq!(summary.reports, 0);
+        match format {
+            Format::Parquet => assert!(TABLES.iter().all(|t| parquet(&target, t).is_empty())),
+            Format::Csv => assert_eq!(read_csv(&target.join("cells.csv")).len(), 1, "the header"),
+            Format::Xlsx => {
+                use calamine::{open_workbook, Reader, Xlsx};
+                let mut book: Xlsx<_> = open_workbook(&target).unwrap();
+                assert_eq!(book.worksheet_range("findings").unwrap().height(), 1, "the header");
+            }
+            Format::Jsonl => assert_eq!(std::fs::read(&target).unwrap(), b""),
+        }
+    }
+}
