@@ -21,40 +21,93 @@ use package::Package;
 use styles::{Numbering, Styles};
 use xml::{Event, Reader, Tag};
 
-/// Largest main document part we decompress. Real reports are well under 5 MB.
-const DOCUMENT_LIMIT: u64 = 256 << 20;
-/// Largest styles, numbering, relationship or property part we decompress; Word's own are
+/// Bytes the main document part may inflate to (`-O max-part-mb=N` for every part). Real
+/// reports are well under 5 MB.
+const MAX_PART_MB: u64 = 256;
+/// Bytes a styles, numbering, relationship or property part may inflate to; Word's own are
 /// well under 1 MB.
-const PART_LIMIT: u64 = 8 << 20;
+const SMALL_PART: u64 = 8 << 20;
+/// Bytes all parts read may inflate to together (`-O max-inflated-mb=N`)…
+const MAX_INFLATED_MB: u64 = 256;
+/// … and, unless that option is given, at most this many times the file's size: Word's XML
+/// deflates 5 to 20 times, a ZIP bomb a thousand.
+const MAX_INFLATION: u64 = 200;
+/// Positions of one table's grid (rows × columns): the official tables have about 300.
+const MAX_CELLS: usize = 100_000;
+/// Characters of one table cell.
+const MAX_CELL_CHARS: usize = 100_000;
+/// Blocks and table cells in all (paragraphs in cells and text boxes too), what crosses the
+/// plugin boundary: a report makes about a thousand, each costs a few hundred bytes.
+const MAX_BLOCKS: usize = 500_000;
+
+/// Budgets of one read, from the options (the same names in every plugin).
+pub struct Limits {
+    pub document_part: u64,
+    pub small_part: u64,
+    pub inflated: u64,
+    /// The file's size when `inflated` is [`MAX_INFLATION`] times it.
+    pub by_size: Option<u64>,
+    pub cells: usize,
+    pub cell_chars: usize,
+    pub blocks: usize,
+}
+
+impl Limits {
+    pub fn new(options: &Options, file_size: usize) -> Result<Limits, Error> {
+        let mb = |key: &str| number(options, key).map(|n| n.map(|n| (n as u64).saturating_mul(1 << 20)));
+        let part = mb("max-part-mb")?;
+        let inflated = mb("max-inflated-mb")?;
+        let file_size = file_size as u64;
+        let by_size = (inflated.is_none() && file_size * MAX_INFLATION < MAX_INFLATED_MB << 20).then_some(file_size);
+        Ok(Limits {
+            document_part: part.unwrap_or(MAX_PART_MB << 20),
+            small_part: part.unwrap_or(SMALL_PART),
+            inflated: inflated.unwrap_or(by_size.map_or(MAX_INFLATED_MB << 20, |s| s * MAX_INFLATION)),
+            by_size,
+            cells: number(options, "max-cells")?.unwrap_or(MAX_CELLS),
+            cell_chars: number(options, "max-cell-chars")?.unwrap_or(MAX_CELL_CHARS),
+            blocks: number(options, "max-blocks")?.unwrap_or(MAX_BLOCKS),
+        })
+    }
+}
+
+fn number(options: &Options, key: &str) -> Result<Option<usize>, Error> {
+    options
+        .get(key)
+        .map(|v| v.trim().parse().map_err(|_| Error(format!("-O {key}={v}: the limit must be a whole number"))))
+        .transpose()
+}
 
 /// Reads a DOCX file into a Document.
 pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let inspect = options.get("inspect").is_some_and(|v| v == "true" || v == "1");
-    let mut pkg = Package::open(bytes)?;
+    let limits = Limits::new(options, bytes.len())?;
+    let mut pkg = Package::open(bytes, &limits)?;
     let parts = pkg.parts()?;
-    let document = pkg.part(&parts.document, DOCUMENT_LIMIT)?.ok_or_else(|| {
+    let document = pkg.part(&parts.document, limits.document_part)?.ok_or_else(|| {
         Error(format!("the package names {} as its main document, but has no such part", parts.document))
     })?;
     if !is_word_document(&document) {
         return Err(pkg.not_word());
     }
     let styles = match &parts.styles {
-        Some(p) => Styles::parse(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p)?,
+        Some(p) => Styles::parse(&pkg.part(p, limits.small_part)?.unwrap_or_default(), p)?,
         None => Styles::default(),
     };
     let mut numbering = match &parts.numbering {
-        Some(p) => Numbering::parse(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p)?,
+        Some(p) => Numbering::parse(&pkg.part(p, limits.small_part)?.unwrap_or_default(), p)?,
         None => Numbering::default(),
     };
     let mut notes = Vec::new();
-    let raws = body::parse(&document, &parts.document, &styles, &mut numbering, &mut notes, inspect)?;
+    let raws = body::parse(&document, &parts.document, &styles, &mut numbering, &limits, &mut notes, inspect)?;
+    drop(document);
 
     let mut meta = Vec::new();
     if let Some(p) = &parts.core {
-        package::core_props(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p, &mut meta)?;
+        package::core_props(&pkg.part(p, limits.small_part)?.unwrap_or_default(), p, &mut meta)?;
     }
     if let Some(p) = &parts.custom {
-        package::custom_props(&pkg.part(p, PART_LIMIT)?.unwrap_or_default(), p, &mut meta)?;
+        package::custom_props(&pkg.part(p, limits.small_part)?.unwrap_or_default(), p, &mut meta)?;
     }
     let blocks = blocks(raws, inspect.then_some(&mut notes));
     Ok(Document { meta, blocks, notes, ..Document::default() })

@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use nianbao_docx::Plugin;
+use nianbao_plugin::document::Source;
 use nianbao_plugin::{Align, Block, Cell, FormatPlugin, Options};
 
 fn fixture_doc(name: &str) -> nianbao_plugin::Document {
@@ -165,7 +166,10 @@ fn text_boxes_are_read_once_after_their_anchor_and_pictures_become_images() {
     );
     let doc = read(&docx(&body));
     assert_eq!(texts(&doc), ["锚点段落", "框中文字", "<table>", "<image 公开平台截图>", "后文"]);
-    assert_eq!(tables(&doc)[0].rows, vec![vec![Cell::new("框中表格"), Cell::new("1")]]);
+    let t = tables(&doc)[0];
+    assert_eq!(plain(&t.rows), vec![vec![Cell::new("框中表格"), Cell::new("1")]]);
+    // The text box's table is the part's table 0; its mc:Fallback copy, not read, is table 1.
+    assert_eq!(t.rows[0][1].source, Some(Source::table_cell(0, 0, 1)));
     assert!(doc.notes.iter().any(|n| n.contains("text box")), "{:?}", doc.notes);
 }
 
@@ -198,16 +202,20 @@ fn tables_take_spans_from_grid_span_v_merge_h_merge_and_grid_before() {
     let doc = read(&docx(&body));
     let t = tables(&doc)[0];
     assert_eq!(t.header_rows, 2);
+    // Each cell says where it starts in the source's grid; the filler that keeps 末 in its
+    // column is no cell of the source.
+    let at = |c: Cell, r, col| c.at(Source::table_cell(0, r, col));
     assert_eq!(
         t.rows,
         vec![
-            vec![Cell::span("项目", 2, 1), Cell::span("数量", 1, 2)],
-            vec![Cell::new("甲"), Cell::new("乙")],
-            vec![Cell::new("规章"), Cell::span("1", 1, 2)],
-            vec![Cell::span("", 1, 2), Cell::new("末")],
-            vec![Cell::span("包在控件里", 1, 2), Cell::new("3")],
+            vec![at(Cell::span("项目", 2, 1), 0, 0), at(Cell::span("数量", 1, 2), 0, 1)],
+            vec![at(Cell::new("甲"), 1, 1), at(Cell::new("乙"), 1, 2)],
+            vec![at(Cell::new("规章"), 2, 0), at(Cell::span("1", 1, 2), 2, 1)],
+            vec![Cell::span("", 1, 2), at(Cell::new("末"), 3, 2)],
+            vec![at(Cell::span("包在控件里", 1, 2), 4, 0), at(Cell::new("3"), 4, 2)],
         ]
     );
+    assert_eq!(t.source, Some(Source { table: Some(0), ..Source::default() }));
 }
 
 #[test]
@@ -231,8 +239,8 @@ fn cell_paragraphs_become_lines_and_nested_tables_are_flattened_or_unwrapped() {
     // A real table keeps a nested table as lines of text; a one-cell frame is unwrapped.
     assert_eq!(texts(&doc), ["<table>", "框架标题", "<table>"]);
     let t = tables(&doc);
-    assert_eq!(t[0].rows, vec![vec![Cell::new("商业\n企业"), Cell::new("a b\nc d")]]);
-    assert_eq!(t[1].rows, vec![vec![Cell::new("a"), Cell::new("b")], vec![Cell::new("c"), Cell::new("d")]]);
+    assert_eq!(plain(&t[0].rows), vec![vec![Cell::new("商业\n企业"), Cell::new("a b\nc d")]]);
+    assert_eq!(plain(&t[1].rows), vec![vec![Cell::new("a"), Cell::new("b")], vec![Cell::new("c"), Cell::new("d")]]);
 }
 
 #[test]

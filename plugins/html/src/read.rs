@@ -12,8 +12,31 @@ use nianbao_plugin::{Block, Document, Error, Options, Prop};
 
 /// Report pages are well under a megabyte, Word exports with inline images a few dozen.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Positions of one table's grid (rows × columns, spans resolved): the official tables have
+/// about 300. Raised by `-O max-cells=N`, the option's name in every plugin. (A cell's text
+/// needs no limit here: a cell of more than 400 characters makes its table a layout table.)
+pub const MAX_CELLS: usize = 100_000;
+
+/// Budgets of one read, from the options.
+pub struct Limits {
+    pub cells: usize,
+}
+
+impl Limits {
+    pub fn new(options: &Options) -> Result<Limits, Error> {
+        Ok(Limits { cells: number(options, "max-cells", MAX_CELLS)? })
+    }
+}
+
+fn number(options: &Options, key: &str, default: usize) -> Result<usize, Error> {
+    match options.get(key) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| Error::new(format!("-O {key}={v}: the limit must be a whole number"))),
+    }
+}
 
 pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
+    let limits = Limits::new(options)?;
     check_bytes(bytes)?;
     let decoded = decode::decode(bytes)?;
     let text = &decoded.text;
@@ -27,7 +50,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     }
     let dom = dom::parse(text)?;
     let mut meta = head::props(&dom);
-    let items = walk::walk(&dom);
+    let items = walk::walk(&dom, &limits)?;
     let page = page::tidy(items);
     if page.blocks.is_empty() {
         return Err(Error::new("the page shows no text, tables or images: there is no report on it"));

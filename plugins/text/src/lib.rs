@@ -25,13 +25,18 @@ impl FormatPlugin for Text {
         read::looks_like_text(bytes).then_some("text")
     }
 
-    fn read(_format: &str, bytes: &[u8], _options: &Options) -> Result<Document, Error> {
-        read::read(bytes)
+    fn read(_format: &str, bytes: &[u8], options: &Options) -> Result<Document, Error> {
+        read::read(bytes, options)
     }
 
     fn write(_format: &str, doc: &Document, _options: &Options) -> Result<Vec<u8>, Error> {
         Ok(write::write(doc).into_bytes())
     }
+}
+
+/// Reads text into a Document (what the plugin's `read` does, for use as a library).
+pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
+    read::read(bytes, options)
 }
 
 export_plugin!(Text);

@@ -2,7 +2,42 @@
 //! `#` headings, `|`- or tab-separated rows as tables, rows set in columns as a cell a line, and
 //! a `---` front matter of `key: value` lines as the document's properties.
 
-use nianbao_plugin::{Align, Block, Cell, Document, Error, Prop, Table};
+use nianbao_chinese::{fold_width, is_folio};
+use nianbao_plugin::document::Source;
+use nianbao_plugin::{Align, Block, Cell, Document, Error, Options, Prop, Table};
+
+/// Positions of one table's grid (rows × columns): the official tables have about 300. Each
+/// limit here is raised by the plugin option of the same name (`-O max-cells=N`), as in every
+/// plugin.
+pub const MAX_CELLS: usize = 100_000;
+/// Characters of one table cell.
+pub const MAX_CELL_CHARS: usize = 100_000;
+/// Blocks and table cells of the whole Document, what crosses the plugin boundary: a report
+/// makes about a thousand, and each costs a few hundred bytes on either side of it.
+pub const MAX_BLOCKS: usize = 500_000;
+
+pub struct Limits {
+    pub cells: usize,
+    pub cell_chars: usize,
+    pub blocks: usize,
+}
+
+impl Limits {
+    pub fn new(options: &Options) -> Result<Limits, Error> {
+        Ok(Limits {
+            cells: number(options, "max-cells", MAX_CELLS)?,
+            cell_chars: number(options, "max-cell-chars", MAX_CELL_CHARS)?,
+            blocks: number(options, "max-blocks", MAX_BLOCKS)?,
+        })
+    }
+}
+
+fn number(options: &Options, key: &str, default: usize) -> Result<usize, Error> {
+    match options.get(key) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| Error(format!("-O {key}={v}: the limit must be a whole number"))),
+    }
+}
 
 /// Decodes text: a BOM decides, else UTF-8 when valid, else GB18030 (a superset of GBK and
 /// GB2312). Binary data is refused rather than turned into mojibake.
@@ -46,49 +81,70 @@ pub fn looks_like_text(bytes: &[u8]) -> bool {
     !head.is_empty() && !head.contains(&0) && (valid || gb())
 }
 
-pub fn read(bytes: &[u8]) -> Result<Document, Error> {
+pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
+    let limits = Limits::new(options)?;
     let text = decode(bytes)?;
     let mut doc = Document::default();
-    let mut lines = text.lines().peekable();
-    if lines.peek().map(|l| l.trim()) == Some("---") {
+    let mut budget = Budget { left: limits.blocks, max: limits.blocks };
+    // Numbered from 1, as editors show them: each block's source is its first line.
+    let mut lines = text.lines().zip(1u32..).peekable();
+    if lines.peek().map(|(l, _)| l.trim()) == Some("---") {
         lines.next();
-        for line in lines.by_ref() {
+        for (line, _) in lines.by_ref() {
             if line.trim() == "---" {
                 break;
             }
             if let Some((k, v)) = line.split_once(':') {
+                budget.take(1)?;
                 doc.meta.push(Prop { key: k.trim().to_string(), value: v.trim().to_string() });
             }
         }
     }
-    let lines: Vec<&str> = lines.map(|l| l.trim_start_matches('\u{c}')).collect();
-    let wrap = Wrap::of(&lines);
+    let lines = lines.map(|(l, n)| (l.trim_start_matches('\u{c}'), n));
+    let wrap = Wrap::of(lines.clone().map(|(l, _)| l));
     // The paragraph a hard-wrapped line may go on, and the width of its last line.
     let mut open: Option<(usize, usize)> = None;
     let mut table: Option<Table> = None;
-    for line in lines {
+    let mut table_width = 0;
+    let paragraph =
+        |text: String, align: Align, n: u32| Block::Paragraph { text, align, source: Some(Source::line(n)) };
+    for (line, n) in lines {
         let t = line.trim();
         if t.contains('|') || t.contains('\t') {
-            let row = if t.contains('|') { pipe_row(t) } else { t.split('\t').map(|c| Cell::new(c.trim())).collect() };
-            let tab = table.get_or_insert_with(Table::default);
+            let row = row(t, n, &limits)?;
+            budget.take(row.len())?;
+            let tab = table.get_or_insert_with(|| {
+                table_width = 0;
+                Table { source: Some(Source::line(n)), ..Table::default() }
+            });
             if row.iter().all(|c| is_rule(&c.text)) && !row.is_empty() {
                 // A Markdown separator: the rows above it are the header.
                 if tab.header_rows == 0 {
                     tab.header_rows = tab.rows.len() as u32;
                 }
             } else {
+                table_width = table_width.max(row.len());
                 tab.rows.push(row);
+                if tab.rows.len().saturating_mul(table_width) > limits.cells {
+                    let first = tab.source.as_ref().and_then(|s| s.line).unwrap_or(n);
+                    return Err(Error(format!(
+                        "the table from line {first} has more than {} cells by line {n} (-O max-cells=N raises the limit)",
+                        limits.cells
+                    )));
+                }
             }
             continue;
         }
         if let Some(tab) = table.take() {
+            budget.take(1)?;
             doc.blocks.push(Block::Table(tab));
             open = None;
         }
-        if t.is_empty() || is_folio(t) {
+        if t.is_empty() || is_folio(&fold_width(t)) {
             // Page breaks of text taken from a printed page: the paragraph goes on after them.
             if !t.is_empty() {
-                doc.blocks.push(Block::Paragraph { source: None, text: t.to_string(), align: Default::default() });
+                budget.take(1)?;
+                doc.blocks.push(paragraph(t.to_string(), Align::default(), n));
             }
             continue;
         }
@@ -119,11 +175,14 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
         if let Some(fields) = columns(t) {
             // A row of a table set in columns with spaces (`pdftotext -layout`): a cell per
             // line, the form recognize re-folds, wrapped label lines and all.
+            budget.take(fields.len())?;
             for f in fields {
-                doc.blocks.push(Block::Paragraph { source: None, text: f.to_string(), align: Default::default() });
+                doc.blocks.push(paragraph(f.to_string(), Align::default(), n));
             }
         } else if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
-            doc.blocks.push(Block::Heading { source: None, level: hashes as u8, text: t[hashes..].trim().to_string() });
+            budget.take(1)?;
+            let text = t[hashes..].trim().to_string();
+            doc.blocks.push(Block::Heading { level: hashes as u8, text, source: Some(Source::line(n)) });
         } else {
             // Only the title's lines are told apart by centring: recognize joins a title set
             // over two centred lines; in a table set in columns, centring means nothing.
@@ -133,13 +192,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
             } else {
                 Align::default()
             };
-            doc.blocks.push(Block::Paragraph { source: None, text: t.to_string(), align });
+            budget.take(1)?;
+            doc.blocks.push(paragraph(t.to_string(), align, n));
             if wrap.is_some() {
                 open = Some((doc.blocks.len() - 1, width(line.trim_end())));
             }
         }
     }
     if let Some(tab) = table {
+        budget.take(1)?;
         doc.blocks.push(Block::Table(tab));
     }
     // A title set larger can fill its first line to the margin; the centred line under it
@@ -154,6 +215,48 @@ pub fn read(bytes: &[u8]) -> Result<Document, Error> {
     Ok(doc)
 }
 
+/// What is left of the Document's blocks and cells ([`Limits::blocks`]).
+struct Budget {
+    left: usize,
+    max: usize,
+}
+
+impl Budget {
+    fn take(&mut self, n: usize) -> Result<(), Error> {
+        self.left = self.left.checked_sub(n).ok_or_else(|| {
+            Error(format!(
+                "the text makes more than {} paragraphs and table cells (-O max-blocks=N raises the limit)",
+                self.max
+            ))
+        })?;
+        Ok(())
+    }
+}
+
+/// The cells of a `|`- or tab-separated row on line `n`, each at that line. Counted before
+/// they are made: one line can hold millions.
+fn row(t: &str, n: u32, limits: &Limits) -> Result<Vec<Cell>, Error> {
+    let pipes = t.contains('|');
+    let separators = t.bytes().filter(|&b| b == if pipes { b'|' } else { b'\t' }).count();
+    if separators > limits.cells {
+        return Err(Error(format!(
+            "line {n} is a table row of more than {} cells (-O max-cells=N raises the limit)",
+            limits.cells
+        )));
+    }
+    let cells = if pipes { pipe_row(t) } else { t.split('\t').map(|c| Cell::new(c.trim())).collect() };
+    if let Some(long) =
+        cells.iter().find(|c| c.text.len() > limits.cell_chars && c.text.chars().count() > limits.cell_chars)
+    {
+        let start: String = long.text.chars().take(12).collect();
+        return Err(Error(format!(
+            "a cell on line {n} (“{start}…”) holds more than {} characters (-O max-cell-chars=N raises the limit)",
+            limits.cell_chars
+        )));
+    }
+    Ok(cells.into_iter().map(|c| c.at(Source::line(n))).collect())
+}
+
 /// Text wrapped at a fixed width (taken from a printed page, e.g. by `pdftotext`): most of its
 /// lines run to about the same width, and a paragraph goes on while its lines are full.
 struct Wrap {
@@ -162,21 +265,28 @@ struct Wrap {
 }
 
 impl Wrap {
-    fn of(lines: &[&str]) -> Option<Wrap> {
-        let mut widths: Vec<usize> = lines
-            .iter()
-            // Prose lines only: not table rows, nor lines spaced out in columns.
-            .filter(|l| !l.trim().is_empty() && !l.contains(['|', '\t']) && !l.trim().contains("   "))
-            .map(|l| width(l.trim_end()))
-            .collect();
-        widths.sort_unstable();
-        let full = *widths.get(widths.len() * 9 / 10)?;
+    fn of<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Wrap> {
+        // Widths counted, not kept: a file may have millions of lines. Past `WIDEST` a
+        // line's width makes no difference.
+        const WIDEST: usize = 1024;
+        let mut count = vec![0usize; WIDEST + 1];
+        // Prose lines only: not table rows, nor lines spaced out in columns.
+        for l in lines.filter(|l| !l.trim().is_empty() && !l.contains(['|', '\t']) && !l.trim().contains("   ")) {
+            count[width(l.trim_end()).min(WIDEST)] += 1;
+        }
+        let lines: usize = count.iter().sum();
+        let mut below = 0;
+        let full = (0..=WIDEST).find(|&w| {
+            below += count[w];
+            below > lines * 9 / 10
+        })?;
+        let lines_where = |f: &dyn Fn(usize) -> bool| (0..=WIDEST).filter(|&w| f(w)).map(|w| count[w]).sum::<usize>();
         // Web text has a line per paragraph, of any length; in wrapped text most long lines
         // are full (the short ones are table cells, headings and paragraph ends).
-        let long: Vec<usize> = widths.into_iter().filter(|&w| w * 2 >= full).collect();
+        let long = lines_where(&|w| w * 2 >= full);
         // A page's lines run to its width and no further.
-        let at_full = long.iter().filter(|&&w| w * 100 >= full * 85 && w * 100 <= full * 110).count();
-        ((30..=200).contains(&full) && long.len() >= 8 && at_full * 2 >= long.len()).then_some(Wrap { full })
+        let at_full = lines_where(&|w| w * 100 >= full * 85 && w * 100 <= full * 110);
+        ((30..=200).contains(&full) && long >= 8 && at_full * 2 >= long).then_some(Wrap { full })
     }
 
     /// Whether a line `last` columns wide ended only because the page did: it is full, or the
@@ -204,17 +314,19 @@ impl Wrap {
 /// Chinese and Latin letters or digits (`2022 年` for `2022年`): they stand for glyph spacing
 /// on the page, not for spaces in the text.
 fn unspace(t: &str) -> String {
-    let chars: Vec<char> = t.chars().collect();
     let wide = |c: char| unicode_width::UnicodeWidthChar::width(c) == Some(2);
     let mut out = String::with_capacity(t.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' && i > 0 && i + 1 < chars.len() {
-            let (a, b) = (chars[i - 1], chars[i + 1]);
+    let mut before = None;
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let (' ', Some(a), Some(&b)) = (c, before, chars.peek()) {
             if (wide(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && wide(b)) {
+                before = Some(c);
                 continue;
             }
         }
         out.push(c);
+        before = Some(c);
     }
     out
 }
@@ -238,17 +350,6 @@ fn is_numbered_heading(t: &str) -> bool {
             let m = numerals(rest);
             m > 0 && rest[m * 3..].starts_with(['）', ')'])
         })
-}
-
-/// A page number on a line of its own: `— 1 —`, `-2-`, `第3页`, `第3页 共6页`.
-fn is_folio(t: &str) -> bool {
-    let inner = t.trim_matches(['-', '—', '–', ' ']);
-    let dashed = inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
-    let counted = t.split_whitespace().all(|w| {
-        let n = w.strip_prefix('第').or_else(|| w.strip_prefix('共')).and_then(|w| w.strip_suffix('页'));
-        n.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-    });
-    dashed || (counted && !t.is_empty())
 }
 
 /// The fields of a line set in columns: parted by two or more spaces, at least one of them a
@@ -294,6 +395,10 @@ fn pipe_row(line: &str) -> Vec<Cell> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(bytes: &[u8]) -> Result<Document, Error> {
+        super::read(bytes, &Options::new())
+    }
 
     fn text_of(b: &Block) -> String {
         match b {

@@ -83,7 +83,7 @@ mod tests {
         };
         let text = write(&doc);
         assert!(text.contains("| 行政复议 |  | 总计 |\n| 维持 | 纠正 |  |\n|---|---|---|\n"), "{text}");
-        let back = read(text.as_bytes()).unwrap();
+        let back = read(text.as_bytes(), &Default::default()).unwrap();
         assert_eq!(back.meta, doc.meta);
         let Block::Table(b) = &back.blocks[1] else { panic!() };
         assert_eq!(b.header_rows, 2);

@@ -3,12 +3,13 @@
 
 use std::borrow::Cow;
 
+use nianbao_plugin::document::MAX_SPAN;
 use nianbao_plugin::{Align, Error, Table};
 
 use super::styles::{Numbering, ParaProps, ParaStyle, RunProps, Styles};
 use super::table::{self, CellProps, Merge, RawCell, Row};
 use super::xml::{Event, Reader, Tag};
-use super::{element_text, element_text_into, next_event, num_attr, on_off, skip, xml_reader};
+use super::{element_text, element_text_into, next_event, num_attr, on_off, xml_error, xml_reader, Limits};
 
 /// What the body holds, before headings are told from paragraphs.
 #[derive(Debug)]
@@ -67,6 +68,7 @@ pub fn parse(
     part: &str,
     styles: &Styles,
     numbering: &mut Numbering,
+    limits: &Limits,
     notes: &mut Vec<String>,
     inspect: bool,
 ) -> Result<Vec<Raw>, Error> {
@@ -75,6 +77,9 @@ pub fn parse(
         part,
         styles,
         numbering,
+        limits,
+        tables: 0,
+        blocks_left: limits.blocks,
         fields: Vec::new(),
         stats: Stats::default(),
         inspect_tables: inspect.then(Vec::new),
@@ -125,6 +130,11 @@ struct Walker<'p, 'x> {
     part: &'p str,
     styles: &'p Styles,
     numbering: &'p mut Numbering,
+    limits: &'p Limits,
+    /// The `w:tbl` elements opened so far, wherever they are: a table's number in the source.
+    tables: u32,
+    /// What is left of `Limits::blocks`.
+    blocks_left: usize,
     fields: Vec<Field>,
     stats: Stats,
     inspect_tables: Option<Vec<String>>,
@@ -162,11 +172,41 @@ impl Acc {
 
 impl<'x> Walker<'_, 'x> {
     fn next(&mut self) -> Result<Event<'x>, Error> {
-        next_event(&mut self.reader, self.part)
+        let event = next_event(&mut self.reader, self.part)?;
+        if let Event::Start(t) | Event::Empty(t) = &event {
+            if t.local() == b"tbl" {
+                self.tables += 1;
+            }
+        }
+        Ok(event)
     }
 
+    /// Skips the rest of an element whose start tag was just read, counting the tables in it.
     fn skip(&mut self) -> Result<(), Error> {
-        skip(&mut self.reader, self.part)
+        let mut open = 0usize;
+        loop {
+            match self.next()? {
+                Event::Start(_) => open += 1,
+                Event::End(_) if open == 0 => return Ok(()),
+                Event::End(_) => open -= 1,
+                Event::Eof => {
+                    let end = self.reader.position();
+                    return Err(xml_error(self.part, end, "unexpected end of the part inside an element"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Counts blocks or cells against [`Limits::blocks`].
+    fn take(&mut self, n: usize) -> Result<(), Error> {
+        self.blocks_left = self.blocks_left.checked_sub(n).ok_or_else(|| {
+            Error(format!(
+                "{} makes more than {} paragraphs and table cells (-O max-blocks=N raises the limit)",
+                self.part, self.limits.blocks
+            ))
+        })?;
+        Ok(())
     }
 
     fn truncated(&self) -> Error {
@@ -189,7 +229,8 @@ impl<'x> Walker<'_, 'x> {
                 Event::Start(e) => match e.local() {
                     b"p" => self.paragraph(depth, &mut out)?,
                     b"tbl" => {
-                        let t = self.table(depth + 1)?;
+                        let no = self.tables - 1;
+                        let t = self.table(depth + 1, no)?;
                         out.extend(t);
                     }
                     b"tcPr" => cell = self.cell_props()?,
@@ -288,6 +329,7 @@ impl<'x> Walker<'_, 'x> {
         self.fields.retain(|f| f.in_result);
         let style = style.unwrap_or_default();
         if let Some(p) = self.finish_paragraph(props, &style, acc) {
+            self.take(1)?;
             out.push(Raw::Para(p));
         }
         out.extend(anchored);
@@ -456,23 +498,39 @@ impl<'x> Walker<'_, 'x> {
         if text_box {
             self.stats.text_boxes += 1;
         } else if picture {
+            self.take(1)?;
             self.stats.images += 1;
             out.push(Raw::Image(alt.unwrap_or_default()));
         }
         Ok(out)
     }
 
-    /// Reads a `w:tbl` whose start was just read.
-    fn table(&mut self, depth: usize) -> Result<Vec<Raw>, Error> {
+    /// Reads `w:tbl` number `no` (counted from 0 in the part), whose start was just read.
+    fn table(&mut self, depth: usize, no: u32) -> Result<Vec<Raw>, Error> {
         if depth > MAX_NESTING {
             return Err(self.too_deep());
         }
-        let mut rows = Vec::new();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut width = 0;
         let mut open = 0usize;
         loop {
             match self.next()? {
                 Event::Start(e) => match e.local() {
-                    b"tr" => rows.push(self.row(depth)?),
+                    b"tr" => {
+                        let row = self.row(depth)?;
+                        width = width.max(row.width());
+                        rows.push(row);
+                        self.take(rows.last().map_or(0, |r| r.cells.len()))?;
+                        if rows.len().saturating_mul(width) > self.limits.cells {
+                            return Err(Error(format!(
+                                "table {no} of {} (counting its w:tbl elements from 0) has more than {} cells by its row {} \
+                                 (-O max-cells=N raises the limit)",
+                                self.part,
+                                self.limits.cells,
+                                rows.len() - 1
+                            )));
+                        }
+                    }
                     n if NOT_PRINTED.contains(&n) => self.skip()?,
                     _ => open += 1,
                 },
@@ -486,7 +544,8 @@ impl<'x> Walker<'_, 'x> {
                 _ => {}
             }
         }
-        let built = table::build(rows, &mut self.stats)?;
+        let built = table::build(rows, no, self.limits.cell_chars, &mut self.stats)?;
+        self.take(built.iter().filter(|b| matches!(b, Raw::Table(_))).count())?;
         if let Some(notes) = &mut self.inspect_tables {
             for raw in &built {
                 if let Raw::Table(t) = raw {
@@ -579,6 +638,12 @@ pub fn clean_lines(text: String) -> String {
 }
 
 impl Row {
+    /// How many grid columns the row reaches over.
+    fn width(&self) -> usize {
+        let spans: usize = self.cells.iter().map(|c| c.props.span.clamp(1, MAX_SPAN) as usize).sum();
+        (self.grid_before.min(MAX_SPAN) as usize).saturating_add(spans)
+    }
+
     /// Takes in one element inside a `w:trPr`.
     fn apply(&mut self, e: &Tag) {
         match e.local() {

@@ -10,7 +10,7 @@ use zip::result::ZipError;
 use zip::{CompressionMethod, ZipArchive};
 
 use super::xml::Event;
-use super::{element_text, next_event, xml_reader, PART_LIMIT};
+use super::{element_text, next_event, xml_reader, Limits};
 use crate::{utf16_contains, OLE_MAGIC};
 
 const REL_DOCUMENT: &str = "/officeDocument";
@@ -23,6 +23,11 @@ pub struct Package<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
     bytes: &'a [u8],
     inflate: Option<Decompress>,
+    /// What the parts read so far may still inflate to, of `Limits::inflated`.
+    left: u64,
+    inflated: u64,
+    by_size: Option<u64>,
+    small_part: u64,
 }
 
 /// Where the parts we read live in this package.
@@ -35,7 +40,7 @@ pub struct Parts {
 }
 
 impl<'a> Package<'a> {
-    pub fn open(bytes: &'a [u8]) -> Result<Package<'a>, Error> {
+    pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Package<'a>, Error> {
         not_other_format(bytes)?;
         let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| match e {
             ZipError::InvalidArchive(_) if bytes.len() < 22 => {
@@ -48,7 +53,15 @@ impl<'a> Package<'a> {
             ZipError::UnsupportedArchive(why) => Error(format!("the ZIP archive uses an unsupported feature: {why}")),
             other => Error(format!("cannot open the ZIP archive: {other}")),
         })?;
-        Ok(Package { zip, bytes, inflate: None })
+        Ok(Package {
+            zip,
+            bytes,
+            inflate: None,
+            left: limits.inflated,
+            inflated: limits.inflated,
+            by_size: limits.by_size,
+            small_part: limits.small_part,
+        })
     }
 
     /// Finds the main document and its styles, numbering and properties through the
@@ -99,8 +112,9 @@ impl<'a> Package<'a> {
         })
     }
 
-    /// The bytes of a part, or None if the package has no such part. Refuses parts that
-    /// decompress to more than `limit` bytes, whatever their header claims.
+    /// The bytes of a part, or None if the package has no such part. Refuses a part that
+    /// inflates to more than `limit` bytes, or past what is left of the package's limit,
+    /// whatever its header claims.
     ///
     /// The compressed data is inflated straight from the file's bytes into a buffer of the
     /// size the archive declares, rather than through `zip`'s reader and `Read::read_to_end`,
@@ -108,8 +122,28 @@ impl<'a> Package<'a> {
     pub fn part(&mut self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, Error> {
         let Some(i) = self.index(name) else { return Ok(None) };
         let file = self.zip.by_index_raw(i).map_err(|e| damaged(name, &e.to_string()))?;
-        let too_big = || Error(format!("{name} decompresses to more than {} MiB; refusing to read it", limit >> 20));
-        if file.size() > limit {
+        let allowed = limit.min(self.left);
+        let too_big = || -> Error {
+            let mb = |n: u64| n >> 20;
+            if limit <= self.left {
+                Error(format!(
+                    "{name} inflates past {} MB, the most one part may (-O max-part-mb=N raises it)",
+                    mb(limit)
+                ))
+            } else if let Some(size) = self.by_size {
+                Error(format!(
+                    "{name} inflates past {} MB (the limit for a {} file; -O max-inflated-mb=N raises it)",
+                    mb(self.inflated),
+                    human(size)
+                ))
+            } else {
+                Error(format!(
+                    "{name} inflates past {} MB, the most the parts of a file may together (-O max-inflated-mb=N raises it)",
+                    mb(self.inflated)
+                ))
+            }
+        };
+        if file.size() > allowed {
             return Err(too_big());
         }
         if file.encrypted() {
@@ -122,12 +156,12 @@ impl<'a> Package<'a> {
             .and_then(|s| self.bytes.get(s..s.checked_add(file.compressed_size() as usize)?))
             .ok_or_else(|| damaged(name, "its data runs past the end of the file"))?;
         let bytes = match method {
-            CompressionMethod::Stored if data.len() as u64 > limit => return Err(too_big()),
+            CompressionMethod::Stored if data.len() as u64 > allowed => return Err(too_big()),
             CompressionMethod::Stored => data.to_vec(),
             CompressionMethod::Deflated => {
                 let inflate = self.inflate.get_or_insert_with(|| Decompress::new(false));
                 inflate.reset(false);
-                match inflated(inflate, data, size, limit) {
+                match inflated(inflate, data, size, allowed) {
                     Ok(Some(bytes)) => bytes,
                     Ok(None) => return Err(too_big()),
                     Err(why) => return Err(damaged(name, &why)),
@@ -138,6 +172,7 @@ impl<'a> Package<'a> {
         if crc32fast::hash(&bytes) != crc {
             return Err(damaged(name, "its checksum does not match"));
         }
+        self.left -= bytes.len() as u64;
         Ok(Some(bytes))
     }
 
@@ -146,7 +181,7 @@ impl<'a> Package<'a> {
     fn relationships(&mut self, source: &str) -> Result<Vec<(String, String)>, Error> {
         let (dir, file) = source.rsplit_once('/').unwrap_or(("", source));
         let rels_name = if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
-        let Some(xml) = self.part(&rels_name, PART_LIMIT)? else { return Ok(Vec::new()) };
+        let Some(xml) = self.part(&rels_name, self.small_part)? else { return Ok(Vec::new()) };
         let mut reader = xml_reader(&xml);
         let mut out = Vec::new();
         loop {
@@ -176,7 +211,7 @@ fn inflated(inflate: &mut Decompress, data: &[u8], size: u64, limit: u64) -> Res
             }
             // A header that understates the size: grow, but not far past the limit.
             let room = (out.len() / 2).max(64 << 10) as u64;
-            out.reserve(room.min(limit + 1 - out.len() as u64) as usize);
+            out.reserve_exact(room.min(limit + 1 - out.len() as u64) as usize);
         }
         let (read, written) = (inflate.total_in(), out.len());
         let status = inflate
@@ -188,6 +223,15 @@ fn inflated(inflate: &mut Decompress, data: &[u8], size: u64, limit: u64) -> Res
         if inflate.total_in() == read && out.len() == written && out.len() < out.capacity() {
             return Err("the compressed data ends too soon".into());
         }
+    }
+}
+
+/// A file size as people say it: `746 KB`, `2 MB`.
+fn human(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{} KB", bytes.div_ceil(1 << 10))
+    } else {
+        format!("{} MB", (bytes + (1 << 19)) >> 20)
     }
 }
 

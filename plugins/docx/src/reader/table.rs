@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use nianbao_plugin::document::MAX_SPAN;
+use nianbao_plugin::document::{Source, MAX_SPAN};
 use nianbao_plugin::{Cell, Error, Table};
 
 use super::body::{Raw, Stats};
@@ -41,6 +41,8 @@ pub enum Merge {
 
 /// A cell at its grid column, before rowspans are known.
 struct Placed {
+    /// Where the cell starts in the source: its row and grid column.
+    row: usize,
     col: usize,
     span: usize,
     text: String,
@@ -50,9 +52,10 @@ struct Placed {
     kept: bool,
 }
 
-/// Builds the Document blocks for one table. A one-column table that only frames other tables
-/// (a common way to put a border around a form) is unwrapped into its content.
-pub fn build(rows: Vec<Row>, stats: &mut Stats) -> Result<Vec<Raw>, Error> {
+/// Builds the Document blocks for table `no` of the part. A one-column table that only frames
+/// other tables (a common way to put a border around a form) is unwrapped into its content.
+/// Refuses a cell of more than `cell_chars` characters.
+pub fn build(rows: Vec<Row>, no: u32, cell_chars: usize, stats: &mut Stats) -> Result<Vec<Raw>, Error> {
     let frames_tables = rows.iter().all(|r| r.cells.len() <= 1)
         && rows.iter().flat_map(|r| &r.cells).any(|c| c.content.iter().any(|b| matches!(b, Raw::Table(_))));
     if frames_tables {
@@ -65,14 +68,23 @@ pub fn build(rows: Vec<Row>, stats: &mut Stats) -> Result<Vec<Raw>, Error> {
     let header_rows = rows.iter().take_while(|r| r.header).count() as u32;
     let mut placed = place(rows, stats)?;
     merge_down(&mut placed);
-    let rows = html_rows(&mut placed);
-    Ok(vec![Raw::Table(Table { source: None, name: String::new(), header_rows, rows })])
+    if let Some(p) = placed.iter().flatten().find(|p| p.text.len() > cell_chars && p.text.chars().count() > cell_chars)
+    {
+        return Err(Error(format!(
+            "the cell at row {}, column {} of table {no} holds more than {cell_chars} characters \
+             (-O max-cell-chars=N raises the limit)",
+            p.row, p.col
+        )));
+    }
+    let rows = html_rows(&mut placed, no);
+    let source = Some(Source { table: Some(no), ..Source::default() });
+    Ok(vec![Raw::Table(Table { source, name: String::new(), header_rows, rows })])
 }
 
 /// Puts each cell at its grid column, folding `hMerge` continuations into the cell before.
 fn place(rows: Vec<Row>, stats: &mut Stats) -> Result<Vec<Vec<Placed>>, Error> {
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    for (r, row) in rows.into_iter().enumerate() {
         let mut col = row.grid_before.min(MAX_SPAN) as usize;
         let mut cells: Vec<Placed> = Vec::with_capacity(row.cells.len());
         for cell in row.cells {
@@ -86,7 +98,7 @@ fn place(rows: Vec<Row>, stats: &mut Stats) -> Result<Vec<Vec<Placed>>, Error> {
                     continue;
                 }
             }
-            cells.push(Placed { col, span, text, vmerge: cell.props.vmerge, rowspan: 1, kept: true });
+            cells.push(Placed { row: r, col, span, text, vmerge: cell.props.vmerge, rowspan: 1, kept: true });
             col += span;
             if col > MAX_SPAN as usize {
                 return Err(Error(format!("a table row is wider than {MAX_SPAN} columns; refusing to read it")));
@@ -129,7 +141,7 @@ fn merge_down(rows: &mut [Vec<Placed>]) {
 /// Emits the rows in the HTML model. Where the HTML rule (each cell takes the first free
 /// column) would put a cell left of its grid column — after `gridBefore`, or beside a merge
 /// that was not continued — an empty filler cell keeps it in place.
-fn html_rows(rows: &mut [Vec<Placed>]) -> Vec<Vec<Cell>> {
+fn html_rows(rows: &mut [Vec<Placed>], no: u32) -> Vec<Vec<Cell>> {
     // Per grid column: the first row no longer covered by a rowspan from above.
     let mut covered_until: Vec<usize> = Vec::new();
     let is_covered = |cov: &Vec<usize>, c: usize, r: usize| cov.get(c).is_some_and(|&until| until > r);
@@ -152,7 +164,8 @@ fn html_rows(rows: &mut [Vec<Placed>]) -> Vec<Vec<Cell>> {
                 cells.push(Cell::span("", 1, (end - at) as u32));
                 at = end;
             }
-            cells.push(Cell::span(std::mem::take(&mut p.text), p.rowspan, p.span as u32));
+            let source = Source::table_cell(no, p.row as u32, p.col as u32);
+            cells.push(Cell::span(std::mem::take(&mut p.text), p.rowspan, p.span as u32).at(source));
             if covered_until.len() < at + p.span {
                 covered_until.resize(at + p.span, 0);
             }
@@ -221,7 +234,7 @@ mod tests {
     }
 
     fn table(rows: Vec<Row>) -> Table {
-        match build(rows, &mut Stats::default()).unwrap().pop() {
+        match build(rows, 0, 100_000, &mut Stats::default()).unwrap().pop() {
             Some(Raw::Table(t)) => t,
             other => panic!("not a table: {other:?}"),
         }
@@ -231,6 +244,11 @@ mod tests {
         Row { cells, ..Row::default() }
     }
 
+    /// A cell of table 0 that starts at row `r`, grid column `c` of the source.
+    fn at(cell: Cell, r: u32, c: u32) -> Cell {
+        cell.at(Source::table_cell(0, r, c))
+    }
+
     #[test]
     fn vertical_merges_become_rowspans() {
         let t = table(vec![
@@ -238,9 +256,9 @@ mod tests {
             row(vec![cell("", 0, Merge::Continue), cell("c", 0, Merge::None), cell("d", 0, Merge::None)]),
             row(vec![cell("", 0, Merge::Continue), cell("e", 2, Merge::None)]),
         ]);
-        assert_eq!(t.rows[0], vec![Cell::span("a", 3, 1), Cell::span("b", 1, 2)]);
-        assert_eq!(t.rows[1], vec![Cell::new("c"), Cell::new("d")]);
-        assert_eq!(t.rows[2], vec![Cell::span("e", 1, 2)]);
+        assert_eq!(t.rows[0], vec![at(Cell::span("a", 3, 1), 0, 0), at(Cell::span("b", 1, 2), 0, 1)]);
+        assert_eq!(t.rows[1], vec![at(Cell::new("c"), 1, 1), at(Cell::new("d"), 1, 2)]);
+        assert_eq!(t.rows[2], vec![at(Cell::span("e", 1, 2), 2, 1)]);
     }
 
     #[test]
@@ -250,9 +268,10 @@ mod tests {
             row(vec![cell("x", 0, Merge::Continue), cell("y", 0, Merge::None), cell("z", 0, Merge::None)]),
             Row { cells: vec![cell("w", 0, Merge::None)], grid_before: 2, ..Row::default() },
         ]);
-        assert_eq!(t.rows[0], vec![Cell::span("a", 1, 2), Cell::new("b")]);
-        assert_eq!(t.rows[1], vec![Cell::new("x"), Cell::new("y"), Cell::new("z")]);
-        assert_eq!(t.rows[2], vec![Cell::span("", 1, 2), Cell::new("w")]);
+        assert_eq!(t.rows[0], vec![at(Cell::span("a", 1, 2), 0, 0), at(Cell::new("b"), 0, 2)]);
+        assert_eq!(t.rows[1], vec![at(Cell::new("x"), 1, 0), at(Cell::new("y"), 1, 1), at(Cell::new("z"), 1, 2)]);
+        // The filler before `w` is no cell of the source.
+        assert_eq!(t.rows[2], vec![Cell::span("", 1, 2), at(Cell::new("w"), 2, 2)]);
         let g = t.grid();
         assert_eq!(t.cell(g.slots[2][2].unwrap()).text, "w");
     }
@@ -263,13 +282,13 @@ mod tests {
         first.header = true;
         let t = table(vec![first, row(vec![cell("下", 0, Merge::Continue), cell("1", 0, Merge::None)])]);
         assert_eq!(t.header_rows, 1);
-        assert_eq!(t.rows[0][0], Cell::span("上\n下", 2, 1));
+        assert_eq!(t.rows[0][0], at(Cell::span("上\n下", 2, 1), 0, 0));
     }
 
     #[test]
     fn overlong_rows_are_refused() {
         let cells = (0..3).map(|_| cell("x", 900, Merge::None)).collect();
-        let err = build(vec![row(cells)], &mut Stats::default()).unwrap_err();
+        let err = build(vec![row(cells)], 0, 100_000, &mut Stats::default()).unwrap_err();
         assert!(err.0.contains("wider than"), "{err}");
     }
 }

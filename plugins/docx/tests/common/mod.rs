@@ -6,7 +6,7 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use nianbao_plugin::{Block, Document, Options, Table};
+use nianbao_plugin::{Block, Cell, Document, Options, Table};
 use zip::write::SimpleFileOptions;
 use zip::ZipWriter;
 
@@ -75,6 +75,26 @@ pub fn texts(doc: &Document) -> Vec<String> {
             Block::Image { alt } => format!("<image {alt}>"),
         })
         .collect()
+}
+
+/// The Document without the source positions the reader adds (a written one has none).
+pub fn without_sources(mut doc: Document) -> Document {
+    for b in &mut doc.blocks {
+        match b {
+            Block::Heading { source, .. } | Block::Paragraph { source, .. } => *source = None,
+            Block::Table(t) => {
+                t.source = None;
+                t.rows = plain(&t.rows);
+            }
+            Block::Image { .. } => {}
+        }
+    }
+    doc
+}
+
+/// Table rows without their cells' source positions.
+pub fn plain(rows: &[Vec<Cell>]) -> Vec<Vec<Cell>> {
+    rows.iter().map(|r| r.iter().map(|c| Cell { source: None, ..c.clone() }).collect()).collect()
 }
 
 pub fn tables(doc: &Document) -> Vec<&Table> {

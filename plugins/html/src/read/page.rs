@@ -7,67 +7,11 @@
 
 use super::text::pairs;
 use super::walk::Item;
+use nianbao_chinese::is_chrome_line;
 use nianbao_plugin::{Block, Prop, Table};
-
-/// Words that only page furniture prints: breadcrumbs, tool links, share widgets, footers.
-const CHROME_WORDS: &[&str] = &[
-    "您当前的位置",
-    "您现在的位置",
-    "您的位置",
-    "当前位置",
-    "所在位置",
-    "打印本页",
-    "打印此页",
-    "关闭窗口",
-    "关闭本页",
-    "【打印】",
-    "【关闭】",
-    "[打印]",
-    "[关闭]",
-    "扫一扫",
-    "手机上查看",
-    "手机扫描",
-    "分享到",
-    "ICP备",
-    "ICP证",
-    "公网安备",
-    "网站标识码",
-    "版权所有",
-    "copyright",
-    "主办单位",
-    "承办单位",
-    "技术支持",
-    "网站地图",
-    "联系我们",
-    "返回顶部",
-    "上一篇",
-    "下一篇",
-    "收藏本页",
-    "设为首页",
-    "加入收藏",
-    "浏览次数",
-    "访问次数",
-    "阅读次数",
-    "相关文章",
-    "相关链接",
-    "相关阅读",
-    "相关新闻",
-];
-
-/// A line longer than this is text, whatever words it contains.
-const CHROME_LINE_CHARS: usize = 80;
 
 /// A passage at least this long (in non-space characters, outside links) is report content.
 const PASSAGE_CHARS: usize = 40;
-
-fn is_chrome_line(text: &str) -> bool {
-    if text.chars().count() > CHROME_LINE_CHARS {
-        return false;
-    }
-    let lower = text.to_lowercase();
-    CHROME_WORDS.iter().any(|w| lower.contains(w))
-        || ((lower.contains("字体") || lower.contains("字号")) && ["大", "中", "小"].iter().all(|s| lower.contains(s)))
-}
 
 fn is_link_list(item: &Item) -> bool {
     item.chars > 0 && item.link_chars * 10 >= item.chars * 6

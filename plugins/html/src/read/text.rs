@@ -1,6 +1,8 @@
 //! Text as a reader sees it: HTML whitespace collapsed the way browsers show it, and the
 //! `标签：值` pairs of metadata lines.
 
+use nianbao_chinese::is_wide;
+
 /// Marks a hard line break (`<br>`, a block boundary) inside collected raw text.
 pub const BREAK: char = '\u{1}';
 
@@ -51,22 +53,9 @@ fn is_source_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{C}')
 }
 
-/// East Asian wide characters: CJK ideographs, kana, hangul, CJK and full-width punctuation.
-fn is_wide(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}' | '\u{20000}'..='\u{3FFFD}')
-}
-
 /// Splits raw text at hard breaks into clean, non-empty lines.
 pub fn lines(raw: &str) -> Vec<String> {
     raw.split(BREAK).map(clean).filter(|l| !l.is_empty()).collect()
-}
-
-/// Whether a cell or line holds a number (digits with separators, a decimal point, a sign).
-pub fn is_number(s: &str) -> bool {
-    let t = s.trim().trim_start_matches(['-', '+']);
-    t.chars().any(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' '))
 }
 
 /// A line made only of `标签：值` pairs, like `发布日期：2023-02-10  信息来源：市政府办公室`:
@@ -139,16 +128,6 @@ mod tests {
     #[test]
     fn hard_breaks_make_lines() {
         assert_eq!(lines("商业\n\u{1}企业\u{1}\u{1} "), ["商业", "企业"]);
-    }
-
-    #[test]
-    fn numbers() {
-        assert!(is_number("1,234"));
-        assert!(is_number(" 0 "));
-        assert!(is_number("12.5"));
-        assert!(!is_number("—"));
-        assert!(!is_number("第1项"));
-        assert!(!is_number(""));
     }
 
     #[test]

@@ -3,11 +3,15 @@
 //! elements and the site's menus and footers (by their tags and class names) are skipped;
 //! layout tables are unwrapped into the blocks of their cells.
 
+use std::collections::HashMap;
+
 use super::dom::{Data, Dom, NodeId};
-use super::text::{clean, is_number, lines, BREAK};
+use super::text::{clean, lines, BREAK};
+use super::Limits;
 use html5ever::{local_name, LocalName};
-use nianbao_plugin::document::MAX_SPAN;
-use nianbao_plugin::{Align, Block, Cell, Table};
+use nianbao_chinese::is_number;
+use nianbao_plugin::document::{Source, MAX_SPAN};
+use nianbao_plugin::{Align, Block, Cell, Error, Table};
 
 /// A block and how much of its text sits inside links (menus and link lists are mostly links).
 pub struct Item {
@@ -86,18 +90,32 @@ struct Ctx {
 
 struct Walk<'a> {
     dom: &'a Dom,
+    limits: &'a Limits,
+    /// Each `<table>` element's number in the order the page opens them, from 0: where its
+    /// cells are in the source.
+    tables: HashMap<NodeId, u32>,
+    /// The first limit a table broke: the walk ends in this error.
+    error: Option<Error>,
     items: Vec<Item>,
     raw: String,
     raw_links: usize,
     raw_align: Option<Align>,
 }
 
-pub fn walk(dom: &Dom) -> Vec<Item> {
-    let mut w = Walk { dom, items: Vec::new(), raw: String::new(), raw_links: 0, raw_align: None };
+pub fn walk(dom: &Dom, limits: &Limits) -> Result<Vec<Item>, Error> {
+    // The arena holds elements in the order the parser created them, which is the order of
+    // their start tags in the source.
+    let is_table = |n: &super::dom::Node| matches!(&n.data, Data::Element { name, html: true, .. } if *name == local_name!("table"));
+    let tables = dom.nodes.iter().enumerate().filter(|(_, n)| is_table(n)).map(|(id, _)| id).zip(0..).collect();
+    let mut w =
+        Walk { dom, limits, tables, error: None, items: Vec::new(), raw: String::new(), raw_links: 0, raw_align: None };
     let ctx = Ctx { align: Align::Justify, link: false, pre: false, article: false };
     w.children(Dom::ROOT, ctx);
     w.flush();
-    w.items
+    match w.error {
+        Some(e) => Err(e),
+        None => Ok(w.items),
+    }
 }
 
 fn is_heading(tag: &LocalName) -> Option<u8> {
@@ -419,39 +437,41 @@ impl Walk<'_> {
     // ---- tables
 
     /// The rows of a table (not of tables nested in it), each with its cells, in source order.
-    fn rows(&self, table: NodeId) -> (Vec<Vec<NodeId>>, usize) {
+    fn rows(&self, table: NodeId) -> Vec<Row> {
         let dom = self.dom;
         let mut rows = Vec::new();
-        let mut head = 0;
-        let cells = |tr: NodeId| -> Vec<NodeId> {
-            dom.children(tr).filter(|&c| dom.is(c, &local_name!("td")) || dom.is(c, &local_name!("th"))).collect()
+        let row = |tr: NodeId, head: bool| Row {
+            cells: dom
+                .children(tr)
+                .filter(|&c| dom.is(c, &local_name!("td")) || dom.is(c, &local_name!("th")))
+                .collect(),
+            hidden: is_hidden(dom, tr),
+            head,
         };
         for part in dom.children(table) {
             match dom.tag(part).map(|t| &**t) {
-                Some("tr") => rows.push(cells(part)),
-                Some(s @ ("thead" | "tbody" | "tfoot")) => {
-                    for tr in dom.children(part).filter(|&r| dom.is(r, &local_name!("tr")) && !is_hidden(dom, r)) {
-                        if s == "thead" && head == rows.len() {
-                            head += 1;
-                        }
-                        rows.push(cells(tr));
-                    }
-                }
+                Some("tr") => rows.push(row(part, false)),
+                Some(s @ ("thead" | "tbody" | "tfoot")) => rows.extend(
+                    dom.children(part).filter(|&r| dom.is(r, &local_name!("tr"))).map(|tr| row(tr, s == "thead")),
+                ),
                 _ => {}
             }
         }
-        (rows, head)
+        rows
     }
 
     /// A table used to lay out the page rather than to hold data: one column, or cells that
     /// hold other tables, headings or whole passages of text.
-    fn is_layout(&self, table: NodeId, rows: &[Vec<NodeId>]) -> bool {
+    fn is_layout(&self, table: NodeId, rows: &[&Row]) -> bool {
         let dom = self.dom;
         if dom.attr(table, "role").is_some_and(|r| r == "presentation" || r == "none") {
             return true;
         }
-        let width =
-            rows.iter().map(|r| r.iter().map(|&c| span(dom, c, "colspan") as usize).sum::<usize>()).max().unwrap_or(0);
+        let width = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|&c| span(dom, c, "colspan") as usize).sum::<usize>())
+            .max()
+            .unwrap_or(0);
         if width <= 1 {
             return true;
         }
@@ -464,18 +484,20 @@ impl Walk<'_> {
             local_name!("h5"),
             local_name!("h6"),
         ];
-        rows.iter().flatten().any(|&c| dom.contains(c, &regions) || dom.text_len(c) > LAYOUT_CELL_CHARS)
+        rows.iter().flat_map(|r| &r.cells).any(|&c| dom.contains(c, &regions) || dom.text_len(c) > LAYOUT_CELL_CHARS)
     }
 
     fn table(&mut self, id: NodeId, ctx: Ctx) {
         let dom = self.dom;
-        let (rows, head) = self.rows(id);
-        if self.is_layout(id, &rows) {
+        let rows = self.rows(id);
+        // Hidden rows are not shown, but they hold their place in the source's grid.
+        let shown: Vec<&Row> = rows.iter().filter(|r| !r.hidden).collect();
+        if self.is_layout(id, &shown) {
             for part in dom.children(id).filter(|&p| dom.is(p, &local_name!("caption"))).collect::<Vec<_>>() {
                 self.node(part, ctx);
             }
             // Each cell is a block of the page, furniture checks and alignment included.
-            for cell in rows.into_iter().flatten() {
+            for &cell in shown.iter().flat_map(|r| &r.cells) {
                 self.node(cell, ctx);
             }
             return;
@@ -483,21 +505,35 @@ impl Walk<'_> {
         if let Some(caption) = dom.children(id).find(|&p| dom.is(p, &local_name!("caption"))) {
             self.node(caption, ctx);
         }
+        if self.error.is_some() {
+            return;
+        }
+        let no = self.tables.get(&id).copied().unwrap_or(u32::MAX);
+        let Some(starts) = origins(dom, &rows, self.limits.cells) else {
+            self.error = Some(Error::new(format!(
+                "table {no} of the page (counting its <table> elements from 0) has more than {} cells in its {} rows \
+                 (-O max-cells=N raises the limit)",
+                self.limits.cells,
+                rows.len()
+            )));
+            return;
+        };
         let mut table = Table {
-            source: None,
+            source: Some(Source { table: Some(no), ..Source::default() }),
             name: dom.attr(id, "data-name").unwrap_or("").to_string(),
-            header_rows: head as u32,
+            header_rows: shown.iter().take_while(|r| r.head).count() as u32,
             rows: Vec::new(),
         };
         let (mut chars, mut links) = (0, 0);
-        for row in rows {
+        for (r, (row, starts)) in rows.iter().zip(&starts).enumerate().filter(|(_, (row, _))| !row.hidden) {
             let mut out = Vec::new();
-            for cell in row {
+            for (&cell, &col) in row.cells.iter().zip(starts) {
                 let (raw, l) = self.collect(cell, BREAK);
                 let text = lines(&raw).join("\n");
                 chars += text.chars().filter(|c| !c.is_whitespace()).count();
                 links += l;
-                out.push(Cell::span(text, span(dom, cell, "rowspan"), span(dom, cell, "colspan")));
+                let at = Source::table_cell(no, r as u32, col);
+                out.push(Cell::span(text, span(dom, cell, "rowspan"), span(dom, cell, "colspan")).at(at));
             }
             table.rows.push(out);
         }
@@ -508,6 +544,50 @@ impl Walk<'_> {
         fold_blank_subheaders(&mut table);
         self.items.push(Item { block: Block::Table(table), chars, link_chars: links.min(chars) });
     }
+}
+
+/// A row of a table as the page has it.
+struct Row {
+    cells: Vec<NodeId>,
+    hidden: bool,
+    /// In the table's `<thead>`.
+    head: bool,
+}
+
+/// The grid column each cell starts at, by the HTML table model: a cell takes the first column
+/// of its row that no rowspan from above covers (spans clamped, rowspans cut at the last row).
+/// None when the grid would have more than `max` positions; the work done is bounded by that.
+fn origins(dom: &Dom, rows: &[Row], max: usize) -> Option<Vec<Vec<u32>>> {
+    let n = rows.len();
+    // Per column, the first row below the rowspans that cover it.
+    let mut free_from: Vec<usize> = Vec::new();
+    let mut width = 0;
+    let mut out = Vec::with_capacity(n);
+    for (r, row) in rows.iter().enumerate() {
+        let mut col = 0;
+        let mut starts = Vec::with_capacity(row.cells.len());
+        for &cell in &row.cells {
+            while free_from.get(col).is_some_and(|&f| f > r) {
+                col += 1;
+            }
+            let end = col + span(dom, cell, "colspan") as usize;
+            let below = r + (span(dom, cell, "rowspan") as usize).min(n - r);
+            if end > width {
+                width = end;
+                if n.saturating_mul(width) > max {
+                    return None;
+                }
+                free_from.resize(width, 0);
+            }
+            for f in &mut free_from[col..end] {
+                *f = (*f).max(below);
+            }
+            starts.push(col as u32);
+            col = end;
+        }
+        out.push(starts);
+    }
+    Some(out)
 }
 
 /// Word ends tables with an invisible row of empty cells that only fixes column widths.
@@ -586,7 +666,8 @@ mod tests {
     use crate::read::dom::parse;
 
     fn blocks(html: &str) -> Vec<Block> {
-        walk(&parse(html).unwrap()).into_iter().map(|i| i.block).collect()
+        let limits = Limits { cells: 100_000 };
+        walk(&parse(html).unwrap(), &limits).unwrap().into_iter().map(|i| i.block).collect()
     }
 
     fn para(text: &str) -> Block {
@@ -635,8 +716,11 @@ mod tests {
         );
         let Block::Table(t) = &b[0] else { panic!("{b:?}") };
         assert_eq!(t.header_rows, 2);
-        assert_eq!(t.rows[0][0], Cell::span("申请人\n情况", 2, 1));
-        assert_eq!(t.rows[0][1], Cell::span("法人", 1, 2));
+        assert_eq!(t.rows[0][0], Cell::span("申请人\n情况", 2, 1).at(Source::table_cell(0, 0, 0)));
+        assert_eq!(t.rows[0][1], Cell::span("法人", 1, 2).at(Source::table_cell(0, 0, 1)));
+        // In the grid: 其他 is right of 商业企业, under 法人 and beside the rowspan.
+        assert_eq!(t.rows[1][1].source, Some(Source::table_cell(0, 1, 2)));
+        assert_eq!(t.rows[2][2].source, Some(Source::table_cell(0, 2, 2)));
         assert_eq!(t.rows[1][0].text, "商业\n企业");
         assert_eq!(t.rows[2].len(), 3);
     }
@@ -685,13 +769,15 @@ mod tests {
         let Block::Table(t) = &b[0] else { panic!() };
         assert_eq!(t.rows[0][0].rowspan, 2);
         assert_eq!(t.rows[0][2].rowspan, 2);
-        assert_eq!(t.rows[1], [Cell::new("商业企业"), Cell::new("其他")]);
+        let at = |c| Source::table_cell(0, 1, c);
+        assert_eq!(t.rows[1], [Cell::new("商业企业").at(at(1)), Cell::new("其他").at(at(2))]);
     }
 
     #[test]
     fn blank_data_cells_stay_blank() {
         let b = blocks("<table><tr><td>信息内容</td><td>件数</td></tr><tr><td>规章</td><td></td></tr></table>");
         let Block::Table(t) = &b[0] else { panic!() };
-        assert_eq!(t.rows[1], [Cell::new("规章"), Cell::new("")]);
+        let at = |c| Source::table_cell(0, 1, c);
+        assert_eq!(t.rows[1], [Cell::new("规章").at(at(0)), Cell::new("").at(at(1))]);
     }
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
-use nianbao_plugin::{Document, Options};
+use nianbao_plugin::{Block, Document, Options};
 use nianbao_report::Report;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +48,22 @@ pub fn truth(file: &Path) -> Report {
 pub fn read(file: &Path) -> Document {
     let bytes = std::fs::read(file).unwrap();
     nianbao_html::read(&bytes, &Options::new()).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// The blocks without their source positions, which a written Document does not have.
+pub fn without_sources(blocks: &[Block]) -> Vec<Block> {
+    let mut blocks = blocks.to_vec();
+    for b in &mut blocks {
+        match b {
+            Block::Heading { source, .. } | Block::Paragraph { source, .. } => *source = None,
+            Block::Table(t) => {
+                t.source = None;
+                t.rows.iter_mut().flatten().for_each(|c| c.source = None);
+            }
+            Block::Image { .. } => {}
+        }
+    }
+    blocks
 }
 
 pub fn recognize(doc: &Document) -> Report {
