@@ -141,7 +141,11 @@ impl Host {
         if fmt.data {
             doc.blocks.push(Block::Table(data_table(report)));
         }
-        plugin.write(&fmt.name, &doc, options).map_err(|e| e.to_string())
+        let written = plugin.write(&fmt.name, &doc, options).map_err(|e| e.to_string())?;
+        for n in &written.notes {
+            eprintln!("note: {n}");
+        }
+        Ok(written.bytes)
     }
 
     /// The file extension for an output format.
