@@ -22,7 +22,7 @@ mod files;
 mod plan;
 
 pub use files::{read_input, write_file};
-pub use nianbao_plugin::{Options, OptionInfo, Origin, Registry, Written, HOST_OPTIONS, INSPECT};
+pub use nianbao_plugin::{OptionInfo, Options, Origin, Registry, Written, HOST_OPTIONS, INSPECT};
 pub use nianbao_report::{validate, validate_years, Finding, Report, Severity};
 pub use plan::{expand_inputs, is_batch, plan_outputs, Input, Job, Plan, Target};
 
@@ -198,11 +198,8 @@ impl Host {
                 data: false,
             });
         }
-        let found = self
-            .registry
-            .format(to)
-            .filter(|(_, f)| f.write)
-            .or_else(|| self.registry.writer_for_extension(to));
+        let found =
+            self.registry.format(to).filter(|(_, f)| f.write).or_else(|| self.registry.writer_for_extension(to));
         match found {
             Some((p, f)) => Ok(OutputFormat {
                 name: f.name.clone(),
@@ -301,7 +298,8 @@ impl Host {
             }
         }
         let host = |k: &str| HOST_OPTIONS.iter().any(|(h, _)| *h == k);
-        let unknown: Vec<&String> = options.keys().filter(|k| !host(k) && !known.iter().any(|(n, _)| n == *k)).collect();
+        let unknown: Vec<&String> =
+            options.keys().filter(|k| !host(k) && !known.iter().any(|(n, _)| n == *k)).collect();
         if unknown.is_empty() {
             return Ok(());
         }
@@ -359,7 +357,9 @@ impl Host {
         if to.data {
             doc.blocks.push(Block::Table(data_table(report)));
         }
-        self.plugin(i).write(&to.name, &doc, options).map_err(|e| Error::output(format!("cannot write {}: {e}", to.name)))
+        self.plugin(i)
+            .write(&to.name, &doc, options)
+            .map_err(|e| Error::output(format!("cannot write {}: {e}", to.name)))
     }
 }
 

@@ -100,7 +100,11 @@ pub fn is_batch(args: &[PathBuf]) -> bool {
 /// The inputs the arguments name: files as given, `-` as standard input, and for each folder
 /// the files in it and its subfolders that `readable` accepts (hidden ones and `skip`, the
 /// output folder, left out), in name order.
-pub fn expand_inputs(args: &[PathBuf], readable: &dyn Fn(&Path) -> bool, skip: Option<&Path>) -> Result<Vec<Input>, Error> {
+pub fn expand_inputs(
+    args: &[PathBuf],
+    readable: &dyn Fn(&Path) -> bool,
+    skip: Option<&Path>,
+) -> Result<Vec<Input>, Error> {
     let skip = skip.map(absolute);
     let mut out = Vec::new();
     for arg in args {
@@ -112,7 +116,10 @@ pub fn expand_inputs(args: &[PathBuf], readable: &dyn Fn(&Path) -> bool, skip: O
         walk(arg, arg, 0, readable, skip.as_deref(), &mut out)
             .map_err(|e| Error::input(format!("{}: cannot list the folder: {e}", arg.display())))?;
         if out.len() == before {
-            return Err(Error::input(format!("{}: the folder holds no file of a format that can be read", arg.display())));
+            return Err(Error::input(format!(
+                "{}: the folder holds no file of a format that can be read",
+                arg.display()
+            )));
         }
     }
     Ok(out)
@@ -177,10 +184,7 @@ pub fn plan_outputs(inputs: Vec<Input>, output: Option<&Path>, to: &OutputFormat
     let mut targets: Vec<PathBuf> = located.iter().map(|(_, rel)| name(rel)).collect();
     if first_collision(&targets).is_some() {
         let base = common_ancestor(located.iter().map(|(root, _)| root.as_path()));
-        targets = located
-            .iter()
-            .map(|(root, rel)| name(&root.strip_prefix(&base).unwrap_or(root).join(rel)))
-            .collect();
+        targets = located.iter().map(|(root, rel)| name(&root.strip_prefix(&base).unwrap_or(root).join(rel))).collect();
     }
     if let Some((a, b)) = first_collision(&targets) {
         return Err(Error::usage(format!(
@@ -297,7 +301,10 @@ mod tests {
     fn what_cannot_be_told_apart_is_refused() {
         let inputs = vec![Input::file("/r/x.pdf"), Input::file("/r/x.docx")];
         let e = plan_outputs(inputs, Some(Path::new("/out")), &json(), true).unwrap_err();
-        assert_eq!(e.message, "/r/x.pdf and /r/x.docx would both be written to /out/x.json; convert them in separate runs");
+        assert_eq!(
+            e.message,
+            "/r/x.pdf and /r/x.docx would both be written to /out/x.json; convert them in separate runs"
+        );
     }
 
     #[test]
