@@ -153,7 +153,11 @@ fn missing_targets_are_explained() {
     let home = tmp();
     let o = run(nianbao(home.path()).arg("convert").arg(seed("001")));
     assert_eq!(o.status.code(), Some(64));
-    assert!(stderr(&o).contains("--to") && stderr(&o).contains("formats that can be written: json, "), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--to") && stderr(&o).contains("formats that can be written: json, "),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -133,7 +133,9 @@ fn walk(
     skip: Option<&Path>,
     out: &mut Vec<Input>,
 ) -> std::io::Result<()> {
-    if depth > MAX_DEPTH || skip.is_some_and(|s| absolute(dir) == s) {
+    // The output folder is left out when it is inside the folder searched: its files are this
+    // conversion's outputs (or the last one's), not its inputs.
+    if depth > MAX_DEPTH || (depth > 0 && skip.is_some_and(|s| absolute(dir) == s)) {
         return Ok(());
     }
     let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)?
