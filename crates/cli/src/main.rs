@@ -208,3 +208,25 @@ fn main() -> ExitCode {
     out::flush();
     ExitCode::from(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent_and_every_argument_has_help() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        fn check(cmd: &clap::Command, path: &str) {
+            for arg in cmd.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                assert!(builtin || arg.get_help().is_some(), "`{path}`: no help for {}", arg.get_id());
+            }
+            for sub in cmd.get_subcommands() {
+                assert!(sub.get_about().is_some(), "`{path} {}` has no description", sub.get_name());
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&cmd, "nianbao");
+    }
+}

@@ -9,7 +9,7 @@ const NOTHING: &str = "no statistics tables found: nothing to check";
 
 /// What became of one file.
 enum Outcome {
-    Read(Report),
+    Read(Box<Report>),
     Unreadable(String),
 }
 
@@ -28,7 +28,7 @@ pub fn run(files: &[PathBuf], json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
         .map(|(f, name)| {
             let loaded = read_input(f).and_then(|b| host.load(&b, name, read.from.as_deref(), &load));
             let outcome = match loaded {
-                Ok(l) => Outcome::Read(l.report),
+                Ok(l) => Outcome::Read(Box::new(l.report)),
                 Err(e) => Outcome::Unreadable(e.message),
             };
             (name.clone(), outcome)
@@ -37,7 +37,7 @@ pub fn run(files: &[PathBuf], json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
     let reports: Vec<(String, &Report)> = outcomes
         .iter()
         .filter_map(|(n, o)| match o {
-            Outcome::Read(r) if has_tables(r) => Some((n.clone(), r)),
+            Outcome::Read(r) if has_tables(r) => Some((n.clone(), &**r)),
             _ => None,
         })
         .collect();

@@ -44,8 +44,8 @@ pub use nianbao_document::{self as document, Align, Block, Cell, Document, Prop,
 pub mod abi;
 pub mod testing;
 
-pub use abi::{ABI_VERSION, DECLARATION_SYMBOL};
 use abi::*;
+pub use abi::{ABI_VERSION, DECLARATION_SYMBOL};
 
 #[cfg(feature = "host")]
 mod host;
@@ -393,10 +393,7 @@ pub mod __private {
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| payload.downcast_ref::<String>().cloned());
-                let msg = LAST_PANIC
-                    .with(|p| p.borrow_mut().take())
-                    .or(said)
-                    .unwrap_or_else(|| "unknown panic".into());
+                let msg = LAST_PANIC.with(|p| p.borrow_mut().take()).or(said).unwrap_or_else(|| "unknown panic".into());
                 (STATUS_PANIC, msg.into_bytes())
             }
         };

@@ -32,7 +32,15 @@ pub fn read<P: FormatPlugin>(format: &str, bytes: &[u8], options: &Options) -> R
     let (format, opts) = call_args(format, options);
     let mut out = RawBuf::EMPTY;
     let status = unsafe {
-        __private::read_with::<P>(false, format.as_ptr(), bytes.as_ptr(), bytes.len(), opts.as_ptr(), opts.len(), &mut out)
+        __private::read_with::<P>(
+            false,
+            format.as_ptr(),
+            bytes.as_ptr(),
+            bytes.len(),
+            opts.as_ptr(),
+            opts.len(),
+            &mut out,
+        )
     };
     let json = outcome(status, out)?;
     serde_json::from_slice(&json).map_err(|e| Error(format!("the plugin returned a malformed document: {e}")))
@@ -56,7 +64,8 @@ pub fn write<P: FormatPlugin>(format: &str, doc: &Document, options: &Options) -
         )
     };
     let notes = unsafe { notes.into_vec() };
-    let notes: Vec<String> = if notes.is_empty() { Vec::new() } else { serde_json::from_slice(&notes).unwrap_or_default() };
+    let notes: Vec<String> =
+        if notes.is_empty() { Vec::new() } else { serde_json::from_slice(&notes).unwrap_or_default() };
     outcome(status, out).map(|bytes| Written { bytes, notes })
 }
 
@@ -161,5 +170,55 @@ pub fn check_declaration<P: FormatPlugin>() -> Result<(), Vec<String>> {
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plugin that only writes, and says something while it does.
+    struct WriteOnly;
+
+    impl FormatPlugin for WriteOnly {
+        const NAME: &'static str = "write-only";
+        const VERSION: &'static str = "0";
+        fn formats() -> Vec<Format> {
+            vec![Format::new("wo", "A format that is only written").media_types(&["text/plain"]).writable()]
+        }
+        fn write(_format: &str, doc: &Document, _options: &Options) -> Result<Vec<u8>, Error> {
+            note(format!("{} blocks", doc.blocks.len()));
+            Ok(b"written".to_vec())
+        }
+    }
+
+    #[test]
+    fn a_plugin_that_only_writes_refuses_to_read_and_its_notes_come_back_with_the_bytes() {
+        check_declaration::<WriteOnly>().unwrap();
+        let e = read::<WriteOnly>("wo", b"x", &Options::new()).unwrap_err();
+        assert_eq!(e.0, "cannot read wo: the write-only plugin does not read it");
+        let w = write::<WriteOnly>("wo", &sample(), &Options::new()).unwrap();
+        assert_eq!(w, Written { bytes: b"written".to_vec(), notes: vec!["5 blocks".into()] });
+        // Notes do not leak into the next call.
+        let w = write::<WriteOnly>("wo", &Document::default(), &Options::new()).unwrap();
+        assert_eq!(w.notes, ["0 blocks"]);
+    }
+
+    #[test]
+    fn a_bad_declaration_is_described() {
+        struct Bad;
+        impl FormatPlugin for Bad {
+            const NAME: &'static str = "bad";
+            const VERSION: &'static str = "0";
+            fn formats() -> Vec<Format> {
+                vec![Format::new("Bad", "").extensions(&[".BAD"])]
+            }
+            fn options() -> Vec<PluginOption> {
+                vec![PluginOption::new("inspect", "")]
+            }
+        }
+        let problems = check_declaration::<Bad>().unwrap_err();
+        assert_eq!(problems.len(), 7, "{problems:#?}");
+        assert!(problems.contains(&"option inspect is the host's own; do not declare it".to_string()));
     }
 }
