@@ -1,25 +1,86 @@
 //! `nianbao`: converts 政府信息公开工作年度报告 between formats and the canonical JSON model,
-//! validates them, and shows what it read. The binary only wires the library crates together.
+//! validates them, and shows what it read. The binary parses arguments and prints; the work is
+//! done by `nianbao-convert`.
 
-mod commands;
-mod io;
+#[macro_use]
+mod out;
+mod convert;
+mod info;
+mod inspect;
+mod shared;
+mod validate;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Exit statuses, one table for every command (the README has it too).
+pub mod status {
+    /// Done; for `validate`, no rule broken.
+    pub const OK: u8 = 0;
+    /// `validate`: a rule is broken or a template row is missing.
+    pub const FINDINGS: u8 = 1;
+    /// A file could not be read or written, or is not a report (a batch goes on past it).
+    pub const FAILED: u8 = 2;
+    /// `validate`: no report had statistics tables, so nothing was checked.
+    pub const NOTHING_TO_CHECK: u8 = 3;
+    /// The command line cannot be carried out (bad arguments, unknown format or option,
+    /// an output that would replace an input, binary output to a terminal); nothing was read.
+    pub const USAGE: u8 = 64;
+    /// Standard output was closed by its reader (`| head`): what a program killed by SIGPIPE
+    /// reports.
+    pub const BROKEN_PIPE: u8 = 141;
+}
+
+const AFTER_HELP: &str = "\
+Formats come from --from/--to, else file extensions, else the content. JSON (the canonical report \
+model) is built in; every other format is a plugin: `nianbao plugins` lists them and their options.
+
+Exit status: 0 ok; 1 validate found problems; 2 a file could not be read or written; 3 validate \
+had nothing to check; 64 usage error (nothing was read); 141 output pipe closed.";
 
 #[derive(Parser)]
 #[command(
     name = "nianbao",
     version,
-    about = "Convert, validate and inspect 政府信息公开工作年度报告 (government information disclosure annual reports)"
-)]
-#[command(
-    after_help = "Formats come from file extensions or content; JSON (the canonical report model) is built in, every other format is a plugin (see `nianbao plugins`)."
+    about = "Convert, validate and inspect 政府信息公开工作年度报告 (government information disclosure annual reports)",
+    after_help = AFTER_HELP,
+    arg_required_else_help = true,
+    subcommand_required = false
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Print the formats that can be read, one a line, and exit.
+    #[arg(long)]
+    list_input_formats: bool,
+    /// Print the formats that can be written, one a line, and exit.
+    #[arg(long)]
+    list_output_formats: bool,
+    #[command(flatten)]
+    verbosity: Verbosity,
+}
+
+#[derive(Args, Clone, Copy)]
+pub struct Verbosity {
+    /// Say what is done to each file, and print the readers' and recognition's notes.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print errors only: no warnings, notes or summaries.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// Options every command that reads takes.
+#[derive(Args)]
+pub struct ReadArgs {
+    /// Input format (json, text, html, docx, xlsx, pdf, … or an extension); else from each
+    /// file's extension, else from its content.
+    #[arg(short = 'f', long, value_name = "FORMAT")]
+    pub from: Option<String>,
+    /// A plugin option, KEY=VALUE (repeatable); `nianbao plugins` lists each plugin's keys.
+    #[arg(short = 'O', long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -27,61 +88,80 @@ enum Command {
     /// Convert reports between formats (and to or from the JSON model).
     ///
     /// Any input is read into the report model; any output is written in the official
-    /// layout. With several inputs, -o names a directory and each file gets the --to extension;
-    /// a file that fails is reported and the others go on.
+    /// layout. With several inputs or a folder, -o names a folder: each file gets the output
+    /// format's extension, files found in a folder keep their path below it, and a file that
+    /// fails is reported while the others go on. Several reports go to standard output only as
+    /// JSON Lines (--to json). No output may replace an input unless --force.
     Convert {
-        /// Input files; `-` reads standard input.
-        #[arg(required = true)]
+        /// Input files, or folders (searched recursively for files of a readable format);
+        /// `-` reads standard input.
+        #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
-        /// Output file, `-` for standard output, or a directory for several inputs.
-        #[arg(short, long)]
+        /// Output file, folder (for several inputs), or `-` for standard output (also for
+        /// binary formats, which are not written to a terminal otherwise).
+        #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Input format (a format name or extension: json, txt, html, docx, xlsx, pdf, …).
-        #[arg(long)]
-        from: Option<String>,
-        /// Output format; defaults to the output file's extension.
-        #[arg(long)]
+        /// Output format (a name or an extension); defaults to the output file's extension.
+        #[arg(short = 't', long, value_name = "FORMAT")]
         to: Option<String>,
-        /// A plugin option, KEY=VALUE (repeatable).
-        #[arg(short = 'O', long = "option", value_name = "KEY=VALUE")]
-        options: Vec<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         /// A font file for writers that embed fonts (PDF); same as -O font=PATH.
         #[arg(long, value_name = "PATH")]
         font: Option<PathBuf>,
+        /// Write even where an output would replace an input.
+        #[arg(long)]
+        force: bool,
+        /// Record where each cell's value was printed (page and box, sheet and cell, …) in the
+        /// tables' `provenance`. Pending: accepted now, filled once recognition records it.
+        #[arg(long)]
+        provenance: bool,
     },
-    /// Check the consistency rules (勾稽关系) of reports.
+    /// Check the consistency rules (勾稽关系) and completeness of reports.
     ///
     /// Exit status: 0 when no rule is broken, 1 when there are findings, 2 when a file could
-    /// not be read. Two reports of one agency for consecutive years are also checked against
-    /// each other.
+    /// not be read, 3 when no report has statistics tables (nothing was checked). Two reports
+    /// of one agency for consecutive years are also checked against each other.
     Validate {
-        #[arg(required = true)]
+        /// Report files in any readable format; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
-        /// Input format, when extensions and content do not tell.
+        /// Print the results as JSON: one entry per file (unreadable ones included) and per
+        /// pair of consecutive years.
         #[arg(long)]
-        from: Option<String>,
+        json: bool,
+        /// The older spelling of --json.
+        #[arg(long, value_enum, hide = true)]
+        format: Option<OutputFormat>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Show the document a reader made of a file, and what recognition made of that.
     Inspect {
+        /// The file to inspect; `-` reads standard input.
         file: PathBuf,
-        /// Print {"document", "report", "notes"} as JSON.
+        /// Print {"format", "document", "report", "notes"} as JSON.
         #[arg(long)]
         json: bool,
-        #[arg(long)]
-        from: Option<String>,
-        /// A plugin option, KEY=VALUE (repeatable).
-        #[arg(short = 'O', long = "option", value_name = "KEY=VALUE")]
-        options: Vec<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
-    /// List the plugins found, where, and what each reads and writes.
+    /// List the plugins found, where they were looked for, what each reads and writes, and
+    /// the options each takes.
     Plugins {
+        /// Print the list as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Print the JSON Schema of the report model.
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `nianbao man > nianbao.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,17 +171,62 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Convert { inputs, output, from, to, options, font } => {
-            commands::convert(&inputs, output.as_deref(), from.as_deref(), to.as_deref(), &options, font.as_deref())
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            use clap::error::ErrorKind::*;
+            return ExitCode::from(match e.kind() {
+                DisplayHelp | DisplayVersion => status::OK,
+                _ => status::USAGE,
+            });
         }
-        Command::Validate { files, format, from } => {
-            commands::validate(&files, format == OutputFormat::Json, from.as_deref())
-        }
-        Command::Inspect { file, json, from, options } => commands::inspect(&file, json, from.as_deref(), &options),
-        Command::Plugins { json } => commands::plugins(json),
-        Command::Schema => commands::schema(),
     };
+    let v = cli.verbosity;
+    let code = if cli.list_input_formats || cli.list_output_formats {
+        info::list_formats(cli.list_input_formats, cli.list_output_formats)
+    } else {
+        match cli.command {
+            Some(Command::Convert { inputs, output, to, read, font, force, provenance }) => {
+                let args = convert::Args { inputs, output, to, read, font, force, provenance };
+                convert::run(&args, v)
+            }
+            Some(Command::Validate { files, json, format, read }) => {
+                validate::run(&files, json || format == Some(OutputFormat::Json), &read, v)
+            }
+            Some(Command::Inspect { file, json, read }) => inspect::run(&file, json, &read, v),
+            Some(Command::Plugins { json }) => info::plugins(json),
+            Some(Command::Schema) => info::schema(),
+            Some(Command::Completions { shell }) => info::completions(shell, &mut Cli::command()),
+            Some(Command::Man) => info::man(Cli::command()),
+            None => {
+                let _ = Cli::command().print_help();
+                status::USAGE
+            }
+        }
+    };
+    out::flush();
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent_and_every_argument_has_help() {
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        fn check(cmd: &clap::Command, path: &str) {
+            for arg in cmd.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                assert!(builtin || arg.get_help().is_some(), "`{path}`: no help for {}", arg.get_id());
+            }
+            for sub in cmd.get_subcommands() {
+                assert!(sub.get_about().is_some(), "`{path} {}` has no description", sub.get_name());
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&cmd, "nianbao");
+    }
 }

@@ -149,16 +149,15 @@ fn content_is_sniffed_when_the_name_does_not_tell() {
 }
 
 #[test]
-fn unknown_formats_and_missing_targets_are_explained() {
+fn missing_targets_are_explained() {
     let home = tmp();
-    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).args(["--to", "wordperfect"]));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no plugin writes format `wordperfect`"), "{}", stderr(&o));
     let o = run(nianbao(home.path()).arg("convert").arg(seed("001")));
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--to"), "{}", stderr(&o));
-    let o = run(nianbao(home.path()).arg("convert").arg(seed("001")).arg(seed("003")).args(["--to", "json"]));
-    assert!(stderr(&o).contains("-o must name a directory"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(64));
+    assert!(
+        stderr(&o).contains("--to") && stderr(&o).contains("formats that can be written: json, "),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -202,8 +201,10 @@ fn characters_the_built_in_font_lacks_are_set_from_a_system_font_or_warned_of() 
     let o = run(nianbao(home.path()).arg("convert").arg(&json).arg("-o").arg(&pdf));
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    let set = err.contains("note: the built-in font lacks 堃喆; they are set in ");
-    let boxes = err.contains("warning: no font at hand has 堃喆: they print as empty boxes");
+    // The writer's notes come through the host, named by the file, not printed by the plugin.
+    let note = format!("note: {}: ", json.display());
+    let set = err.contains(&format!("{note}the built-in font lacks 堃喆; they are set in "));
+    let boxes = err.contains(&format!("{note}no font at hand has 堃喆: they print as empty boxes"));
     assert!(set || boxes, "{err}");
     // Either way the text reads back whole.
     assert_eq!(to_json(home.path(), &pdf)["meta"]["title"], "堃喆镇人民政府2020年政府信息公开工作年度报告");

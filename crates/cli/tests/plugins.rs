@@ -116,7 +116,7 @@ fn declarations_are_cached_and_read_again_when_a_library_changes() {
     let lib = user.join("libnianbao_x.so");
     std::fs::copy(built_lib("panicky_plugin"), &lib).unwrap();
     assert!(stdout(&run(nianbao(home.path()).arg("plugins"))).contains("plugin panicky"));
-    let cache = home.path().join("cache/nianbao/plugins-abi1.json");
+    let cache = home.path().join("cache/nianbao/plugins-abi2.json");
     let cached = std::fs::read_to_string(&cache).expect("the cache is written");
     assert!(cached.contains("panicky") && cached.contains("nianbao_text"), "{cached}");
     // From the cache: listed the same, and a conversion opens the text plugin when it needs it.

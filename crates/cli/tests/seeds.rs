@@ -80,8 +80,11 @@ fn seed_003_validate_names_rule_1() {
     let out = stdout(&o);
     let rule1: Vec<&str> = out.lines().filter(|l| l.contains("rule 1 violation")).collect();
     assert_eq!(rule1.len(), 2, "{out}");
-    assert!(rule1.iter().any(|l| l.contains("column natural_person") && l.contains("carried_over 6")), "{out}");
-    assert!(rule1.iter().any(|l| l.contains("column total")), "{out}");
+    assert!(
+        rule1.iter().any(|l| l.contains("column 自然人 [natural_person]") && l.contains("[carried_over] 6")),
+        "{out}"
+    );
+    assert!(rule1.iter().any(|l| l.contains("column 总计 [total]")), "{out}");
 }
 
 fn all_text(r: &Value) -> String {

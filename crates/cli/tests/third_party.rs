@@ -10,10 +10,10 @@ use common::*;
 use serde_json::Value;
 use std::process::Command;
 
-fn have_soffice() -> bool {
+fn have_soffice(test: &str) -> bool {
     let ok = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
     if !ok {
-        eprintln!("SKIP: soffice (LibreOffice) is not installed");
+        skip(test, "soffice (LibreOffice) is not installed");
     }
     ok
 }
@@ -68,7 +68,7 @@ fn through_libreoffice(
 
 #[test]
 fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
-    if !have_soffice() {
+    if !have_soffice("our_docx_printed_by_libreoffice_reads_back_as_the_report") {
         return;
     }
     let home = tmp();
@@ -86,7 +86,7 @@ fn our_docx_printed_by_libreoffice_reads_back_as_the_report() {
 fn our_docx_saved_as_a_web_page_by_libreoffice_reads_back_as_the_report() {
     // LibreOffice's HTML export: its own table markup, inline styles, and the page footer
     // (`— 1 —`) written into the page.
-    if !have_soffice() {
+    if !have_soffice("our_docx_saved_as_a_web_page_by_libreoffice_reads_back_as_the_report") {
         return;
     }
     let home = tmp();
@@ -101,7 +101,7 @@ fn our_docx_saved_as_a_web_page_by_libreoffice_reads_back_as_the_report() {
 
 #[test]
 fn our_xlsx_saved_as_ods_and_xls_by_libreoffice_reads_back_as_the_report() {
-    if !have_soffice() {
+    if !have_soffice("our_xlsx_saved_as_ods_and_xls_by_libreoffice_reads_back_as_the_report") {
         return;
     }
     let home = tmp();
@@ -117,12 +117,12 @@ fn our_xlsx_saved_as_ods_and_xls_by_libreoffice_reads_back_as_the_report() {
 }
 
 /// The Chromium on this machine, if any.
-fn chromium() -> Option<&'static str> {
+fn chromium(test: &str) -> Option<&'static str> {
     let found = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
     if found.is_none() {
-        eprintln!("SKIP: Chromium is not installed");
+        skip(test, "Chromium is not installed");
     }
     found
 }
@@ -143,7 +143,7 @@ fn print(chromium: &str, html: &std::path::Path, pdf: &std::path::Path, furnitur
 
 #[test]
 fn our_html_printed_by_chromium_reads_back_as_the_report() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = chromium("our_html_printed_by_chromium_reads_back_as_the_report") else { return };
     let home = tmp();
     let mut n = 0;
     for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {
@@ -174,7 +174,7 @@ fn our_html_printed_by_chromium_reads_back_as_the_report() {
 fn government_pages_printed_by_chromium_read_as_the_pages_do() {
     // The fixture pages as a site serves them (menus, breadcrumbs, metadata box), printed
     // with Chromium's header and footer on every page: the PDF reads as the page itself does.
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = chromium("government_pages_printed_by_chromium_read_as_the_pages_do") else { return };
     let home = tmp();
     let mut n = 0;
     for e in std::fs::read_dir(repo().join("tests/fixtures/reports")).unwrap() {

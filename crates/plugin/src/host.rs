@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 pub enum Origin {
     /// The folder of the running `nianbao` binary.
     BesideBinary,
+    /// `../lib/nianbao/plugins` from the binary's folder: where `scripts/install.sh` puts them.
+    Installed,
     /// An entry of `NIANBAO_PLUGIN_PATH`.
     PluginPath,
     /// The per-user plugin folder.
@@ -18,6 +20,7 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Origin::BesideBinary => "beside the binary",
+            Origin::Installed => "installed with the binary",
             Origin::PluginPath => "NIANBAO_PLUGIN_PATH",
             Origin::User => "user folder",
         })
@@ -37,12 +40,34 @@ pub struct FormatInfo {
     pub data: bool,
 }
 
+impl FormatInfo {
+    /// Text output (its first media type is `text/*`) can go to a terminal; anything else is
+    /// binary.
+    pub fn is_text(&self) -> bool {
+        self.media_types.first().is_some_and(|m| m.starts_with("text/"))
+    }
+}
+
+/// An option as a loaded plugin declares it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OptionInfo {
+    pub name: String,
+    pub description: String,
+    /// What applies when it is not given, in words; empty if nothing needs saying.
+    pub default: String,
+    /// Used by the plugin's reader.
+    pub read: bool,
+    /// Used by the plugin's writer.
+    pub write: bool,
+}
+
 /// What a plugin declares: enough to choose it without loading it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Manifest {
     name: String,
     version: String,
     formats: Vec<FormatInfo>,
+    options: Vec<OptionInfo>,
 }
 
 /// An opened plugin library and its declaration.
@@ -59,6 +84,7 @@ pub struct Plugin {
     pub name: String,
     pub version: String,
     pub formats: Vec<FormatInfo>,
+    pub options: Vec<OptionInfo>,
     pub path: PathBuf,
     pub origin: Origin,
     library: std::cell::OnceCell<Result<Library, String>>,
@@ -136,7 +162,18 @@ unsafe fn open(path: &Path) -> Result<(Library, Manifest), String> {
             data: f.capabilities & WANTS_DATA != 0,
         })
         .collect();
-    Ok((Library { decl, _lib: std::mem::ManuallyDrop::new(lib) }, Manifest { name, version, formats }))
+    let raw = if d.options.is_null() { &[][..] } else { std::slice::from_raw_parts(d.options, d.options_len) };
+    let options = raw
+        .iter()
+        .map(|o| OptionInfo {
+            name: text(o.name),
+            description: text(o.description),
+            default: text(o.default),
+            read: o.scope & FOR_READING != 0,
+            write: o.scope & FOR_WRITING != 0,
+        })
+        .collect();
+    Ok((Library { decl, _lib: std::mem::ManuallyDrop::new(lib) }, Manifest { name, version, formats, options }))
 }
 
 impl Plugin {
@@ -156,6 +193,7 @@ impl Plugin {
             name: m.name,
             version: m.version,
             formats: m.formats,
+            options: m.options,
             path: path.to_path_buf(),
             origin,
             library: std::cell::OnceCell::new(),
@@ -188,22 +226,43 @@ impl Plugin {
         }
     }
 
-    fn call(&self, write: bool, format: &str, input: &[u8], options: &Options) -> Result<Vec<u8>, CallError> {
+    /// Calls `read` or `write`; returns the output bytes and, for a write, its notes.
+    fn call(
+        &self,
+        write: bool,
+        format: &str,
+        input: &[u8],
+        options: &Options,
+    ) -> Result<(Vec<u8>, Vec<String>), CallError> {
         let decl = self.decl()?;
-        let f = if write { decl.write } else { decl.read };
         let format = CString::new(format).map_err(|_| CallError::Failed("format name contains NUL".into()))?;
         let opts = serde_json::to_vec(options).expect("string map encodes");
-        let mut out = RawBuf::EMPTY;
-        let status = unsafe { f(format.as_ptr(), input.as_ptr(), input.len(), opts.as_ptr(), opts.len(), &mut out) };
-        // Copy out, then hand the plugin's allocation back to the plugin.
-        let bytes = if out.ptr.is_null() {
-            Vec::new()
-        } else {
-            unsafe { std::slice::from_raw_parts(out.ptr, out.len) }.to_vec()
+        let (mut out, mut notes) = (RawBuf::EMPTY, RawBuf::EMPTY);
+        let (fp, data, len, op, ol) = (format.as_ptr(), input.as_ptr(), input.len(), opts.as_ptr(), opts.len());
+        let status = unsafe {
+            if write {
+                (decl.write)(fp, data, len, op, ol, &mut out, &mut notes)
+            } else {
+                (decl.read)(fp, data, len, op, ol, &mut out)
+            }
         };
-        unsafe { (decl.free)(out) };
+        // Copy out, then hand the plugin's allocations back to the plugin.
+        let copy = |b: &RawBuf| {
+            if b.ptr.is_null() {
+                Vec::new()
+            } else {
+                unsafe { std::slice::from_raw_parts(b.ptr, b.len) }.to_vec()
+            }
+        };
+        let (bytes, note_bytes) = (copy(&out), copy(&notes));
+        unsafe {
+            (decl.free)(out);
+            (decl.free)(notes);
+        }
+        let notes: Vec<String> =
+            if note_bytes.is_empty() { Vec::new() } else { serde_json::from_slice(&note_bytes).unwrap_or_default() };
         match status {
-            STATUS_OK => Ok(bytes),
+            STATUS_OK => Ok((bytes, notes)),
             STATUS_PANIC => Err(CallError::Panicked(String::from_utf8_lossy(&bytes).into_owned())),
             _ => Err(CallError::Failed(String::from_utf8_lossy(&bytes).into_owned())),
         }
@@ -211,7 +270,7 @@ impl Plugin {
 
     /// Reads file bytes of `format` into a Document.
     pub fn read(&self, format: &str, input: &[u8], options: &Options) -> Result<Document, CallError> {
-        let json = self.call(false, format, input, options)?;
+        let (json, _) = self.call(false, format, input, options)?;
         let doc: Document = serde_json::from_slice(&json)
             .map_err(|e| CallError::Failed(format!("plugin `{}` returned a malformed document: {e}", self.name)))?;
         if document::major(&doc.version) != Some(document::MAJOR) {
@@ -227,10 +286,10 @@ impl Plugin {
         Ok(doc)
     }
 
-    /// Writes a Document in `format`.
-    pub fn write(&self, format: &str, doc: &Document, options: &Options) -> Result<Vec<u8>, CallError> {
+    /// Writes a Document in `format`: the bytes, and the writer's notes.
+    pub fn write(&self, format: &str, doc: &Document, options: &Options) -> Result<Written, CallError> {
         let json = serde_json::to_vec(doc).expect("documents encode");
-        self.call(true, format, &json, options)
+        self.call(true, format, &json, options).map(|(bytes, notes)| Written { bytes, notes })
     }
 
     pub fn format(&self, name: &str) -> Option<&FormatInfo> {
@@ -318,14 +377,21 @@ pub fn user_plugin_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("nianbao").join("plugins"))
 }
 
-/// The places searched, in order: the binary's folder, each entry of `NIANBAO_PLUGIN_PATH`,
-/// the user folder. The current directory is never searched unless named explicitly.
+/// The places searched, in order: the binary's folder (where `cargo build` puts plugins),
+/// `../lib/nianbao/plugins` from it (where an install puts them, as GStreamer and GIMP do),
+/// each entry of `NIANBAO_PLUGIN_PATH`, the user folder. The binary's location is taken after
+/// following symbolic links, so a link to an installed binary finds its plugins. The current
+/// directory is never searched unless named explicitly.
 pub fn search_path() -> Vec<(PathBuf, Origin)> {
     let mut out = Vec::new();
     if let Some(dir) =
         std::env::current_exe().ok().and_then(|e| e.canonicalize().ok()).and_then(|e| e.parent().map(Path::to_path_buf))
     {
+        let installed = dir.parent().map(|prefix| prefix.join("lib").join("nianbao").join("plugins"));
         out.push((dir, Origin::BesideBinary));
+        if let Some(installed) = installed {
+            out.push((installed, Origin::Installed));
+        }
     }
     if let Some(paths) = std::env::var_os("NIANBAO_PLUGIN_PATH") {
         for p in std::env::split_paths(&paths) {
@@ -429,6 +495,16 @@ impl Registry {
     pub fn format(&self, name: &str) -> Option<(&Plugin, &FormatInfo)> {
         self.find(|f| f.name.eq_ignore_ascii_case(name))
             .or_else(|| self.find(|f| f.extensions.iter().any(|e| e.eq_ignore_ascii_case(name))))
+    }
+
+    /// Every (plugin, format) that reads, in search order.
+    pub fn readers(&self) -> impl Iterator<Item = (&Plugin, &FormatInfo)> {
+        self.plugins.iter().flat_map(|p| p.formats.iter().filter(|f| f.read).map(move |f| (p, f)))
+    }
+
+    /// Every (plugin, format) that writes, in search order.
+    pub fn writers(&self) -> impl Iterator<Item = (&Plugin, &FormatInfo)> {
+        self.plugins.iter().flat_map(|p| p.formats.iter().filter(|f| f.write).map(move |f| (p, f)))
     }
 
     /// Asks every plugin that can read whether it recognises the bytes.

@@ -1,7 +1,9 @@
-//! The consistency rules (勾稽关系) of the spec. Validation reads a report and returns findings;
-//! it never changes data. A blank cell makes a sum "not checkable", never "broken".
+//! The consistency rules (勾稽关系) of the spec, and completeness (rule 0: every template row
+//! printed). Validation reads a report and returns findings; it never changes data. A blank cell
+//! makes a sum "not checkable", never "broken". Findings name rows and columns by the labels the
+//! template prints, with their keys in brackets.
 
-use crate::layout::{self, OUTCOMES};
+use crate::layout::{self, OUTCOMES, OUTCOME_HEADERS};
 use crate::model::{Layout, Num, Report, RowTable, Value};
 use regex::Regex;
 use serde::Serialize;
@@ -13,7 +15,8 @@ use std::sync::OnceLock;
 pub enum Severity {
     /// A rule of the official tables is broken (rules 1–5).
     Violation,
-    /// Text and tables, or two years, disagree (rules 6–7).
+    /// A row of the template is not printed (rule 0), or text and tables, or two years,
+    /// disagree (rules 6–7).
     Warning,
     /// The rule could not be checked because a cell it needs is blank.
     NotCheckable,
@@ -21,12 +24,16 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// 0 completeness (every template row printed), 1–7 the consistency rules of
+    /// `docs/report-model.md`.
     pub rule: u8,
     pub severity: Severity,
     /// The cells involved, as `table.row.column` keys.
     pub cells: Vec<String>,
     /// Their values, in the same order (`null` for blanks).
     pub values: Vec<Option<f64>>,
+    /// The rule's finding in words, naming rows and columns by the template's printed labels
+    /// with their keys in brackets.
     pub message: String,
 }
 
@@ -53,32 +60,106 @@ fn fmt_val(v: Value) -> String {
     v.map_or_else(|| "blank".to_string(), |n| n.to_string())
 }
 
-/// A sum of named cells, with a readable rendering like `new_received 3 + carried_over 1 = 4`.
-struct Sum<'a> {
-    cells: Vec<(String, &'a str, Value)>,
+/// The tables' names as the official layout's sheets and captions call them.
+const TABLE_NAMES: [(&str, &str); 3] =
+    [("active_disclosure", "主动公开"), ("applications", "依申请公开"), ("review_litigation", "复议诉讼")];
+
+fn table_name(table: &str) -> &'static str {
+    TABLE_NAMES.iter().find(|(k, _)| *k == table).map_or("", |(_, n)| n)
 }
 
-impl<'a> Sum<'a> {
-    fn new() -> Sum<'a> {
+/// The label path below the table's top-level grouping (`三、本年度办理结果`), joined by `/`:
+/// `(三)不予公开/1.属于国家秘密`.
+fn path_label(path: &[&str]) -> String {
+    let path = if path.len() > 1 && path[0].starts_with("三、") { &path[1..] } else { path };
+    path.join("/")
+}
+
+/// A row's printed label in its table's layout; the key itself for a row the layout lacks.
+fn row_label(table: &str, layout: Layout, row: &str) -> String {
+    let found = match table {
+        "applications" => layout::applications(layout).find(|r| r.key == row).map(|r| path_label(r.label)),
+        "active_disclosure" => layout::active_disclosure(layout)
+            .iter()
+            .flat_map(|g| g.rows)
+            .find(|r| r.key == row)
+            .map(|r| path_label(r.label)),
+        "review_litigation" => {
+            layout::REVIEW_LITIGATION.iter().find(|(g, _)| *g == row).map(|(_, path)| path_label(path))
+        }
+        _ => None,
+    };
+    found.unwrap_or_else(|| row.to_string())
+}
+
+/// A column's printed header.
+fn column_label(table: &str, layout: Layout, row: &str, col: &str) -> String {
+    let found = match table {
+        "applications" => layout::APPLICANTS.iter().find(|c| c.key == col).map(|c| path_label(c.header)),
+        "active_disclosure" => layout::active_disclosure(layout)
+            .iter()
+            .flat_map(|g| g.rows)
+            .find(|r| r.key == row)
+            .and_then(|r| r.columns.iter().find(|c| c.key == col))
+            .map(|c| path_label(c.header)),
+        "review_litigation" => OUTCOMES.iter().position(|c| *c == col).map(|i| OUTCOME_HEADERS[i].to_string()),
+        _ => None,
+    };
+    found.unwrap_or_else(|| col.to_string())
+}
+
+/// A cell as the template prints it, with its key for scripts:
+/// `依申请公开 (三)不予公开/1.属于国家秘密 × 自然人 [applications.denied.state_secret.natural_person]`.
+fn cell_label(table: &str, layout: Layout, row: &str, col: &str) -> String {
+    format!(
+        "{} {} × {} [{table}.{row}.{col}]",
+        table_name(table),
+        row_label(table, layout, row),
+        column_label(table, layout, row, col)
+    )
+}
+
+/// A sum of cells, each shown by its printed label and its key: `(一)予以公开 [granted] 3`.
+struct Sum {
+    /// (full key, label with short key, value)
+    cells: Vec<(String, String, Value)>,
+}
+
+impl Sum {
+    fn new() -> Sum {
         Sum { cells: Vec::new() }
     }
-    fn add(&mut self, key: String, short: &'a str, v: Value) {
-        self.cells.push((key, short, v));
+    fn add(&mut self, key: String, label: String, v: Value) {
+        self.cells.push((key, label, v));
     }
     fn total(&self) -> Option<f64> {
         self.cells.iter().map(|c| c.2.map(|n| n.0)).sum()
     }
-    fn text(&self) -> String {
-        let parts: Vec<String> = self.cells.iter().map(|(_, s, v)| format!("{s} {}", fmt_val(*v))).collect();
-        match self.total() {
-            Some(t) if self.cells.len() > 1 => format!("{} = {}", parts.join(" + "), Num(t)),
+    /// `a 3 + b 1 = 4`; with `zeros` naming what the cells are (`rows`), cells at 0 are left
+    /// out and counted instead, so that a sum of 21 rows stays readable.
+    fn text(&self, zeros: Option<&str>) -> String {
+        let shown: Vec<&(String, String, Value)> = match zeros {
+            Some(_) => self.cells.iter().filter(|c| c.2.is_none_or(|n| n.0 != 0.0)).collect(),
+            None => self.cells.iter().collect(),
+        };
+        let hidden = self.cells.len() - shown.len();
+        let parts: Vec<String> = shown.iter().map(|(_, l, v)| format!("{l} {}", fmt_val(*v))).collect();
+        let mut out = match self.total() {
+            Some(t) if self.cells.len() > 1 && parts.len() > 1 => format!("{} = {}", parts.join(" + "), Num(t)),
+            Some(t) if self.cells.len() > 1 && parts.is_empty() => Num(t).to_string(),
             _ => parts.join(" + "),
+        };
+        if let (Some(what), true) = (zeros, hidden > 0) {
+            let all = if shown.is_empty() { "all" } else { "the other" };
+            out += &format!(" ({all} {hidden} {what} 0)");
         }
+        out
     }
 }
 
-/// Compares two sums; pushes a violation or a not-checkable finding.
-fn compare(out: &mut Vec<Finding>, rule: u8, scope: String, lhs: Sum, rhs: Sum) {
+/// Compares two sums; pushes a violation or a not-checkable finding. `zeros`: see [`Sum::text`],
+/// for the right-hand side.
+fn compare(out: &mut Vec<Finding>, rule: u8, scope: String, lhs: Sum, rhs: Sum, zeros: Option<&str>) {
     let cells: Vec<String> = lhs.cells.iter().chain(&rhs.cells).map(|c| c.0.clone()).collect();
     let values: Vec<Option<f64>> = lhs.cells.iter().chain(&rhs.cells).map(|c| c.2.map(|n| n.0)).collect();
     match (lhs.total(), rhs.total()) {
@@ -87,26 +168,27 @@ fn compare(out: &mut Vec<Finding>, rule: u8, scope: String, lhs: Sum, rhs: Sum) 
             severity: Severity::Violation,
             cells,
             values,
-            message: format!("{scope}: {} but {}", lhs.text(), rhs.text()),
+            message: format!("{scope}: {} but {}", lhs.text(None), rhs.text(zeros)),
         }),
         (Some(_), Some(_)) => {}
         _ => {
             let blanks: Vec<&str> =
-                lhs.cells.iter().chain(&rhs.cells).filter(|c| c.2.is_none()).map(|c| c.0.as_str()).collect();
+                lhs.cells.iter().chain(&rhs.cells).filter(|c| c.2.is_none()).map(|c| c.1.as_str()).collect();
             out.push(Finding {
                 rule,
                 severity: Severity::NotCheckable,
                 cells,
                 values,
-                message: format!("{scope}: blank cells {}", blanks.join(", ")),
+                message: format!("{scope}: blank {}", blanks.join(", ")),
             });
         }
     }
 }
 
-/// Checks rules 1–6 on one report.
+/// Checks rules 0–6 on one report.
 pub fn validate(report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
+    completeness(report, &mut out);
     if let Some(apps) = &report.tables.applications {
         applications(apps, &mut out);
     }
@@ -116,6 +198,56 @@ pub fn validate(report: &Report) -> Vec<Finding> {
     out
 }
 
+/// Rule 0: every row of the layout is printed (warnings). A row absent from `rows`, or listed
+/// in the table's `missing` by recognition (for section 四, cells `group.column`), is named by
+/// its printed label. gb2019's 政府集中采购 row is printed only where it applies.
+fn completeness(report: &Report, out: &mut Vec<Finding>) {
+    let mut push = |table: &str, key: String, label: String| {
+        out.push(Finding {
+            rule: 0,
+            severity: Severity::Warning,
+            message: format!("{}: {label} is not printed", table_name(table)),
+            cells: vec![format!("{table}.{key}")],
+            values: vec![None],
+        });
+    };
+    let t = &report.tables;
+    for (name, table) in [("active_disclosure", &t.active_disclosure), ("applications", &t.applications)] {
+        let Some(table) = table else { continue };
+        let layout_rows: Vec<&str> = match name {
+            "applications" => layout::applications(table.layout).map(|r| r.key).collect(),
+            _ => layout::active_disclosure(table.layout)
+                .iter()
+                .flat_map(|g| g.rows)
+                .map(|r| r.key)
+                .filter(|k| *k != "procurement")
+                .collect(),
+        };
+        let mut keys: Vec<&str> = layout_rows.into_iter().filter(|k| !table.rows.contains_key(*k)).collect();
+        for k in &table.recognized.missing {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+        for k in keys {
+            push(name, k.to_string(), format!("the row {} [{k}]", row_label(name, table.layout, k)));
+        }
+    }
+    if let Some(rl) = &t.review_litigation {
+        for k in &rl.recognized.missing {
+            let label = match k.split_once('.') {
+                Some((g, c)) => format!(
+                    "{}/{}",
+                    row_label("review_litigation", Layout::Gb2021, g),
+                    column_label("review_litigation", Layout::Gb2021, g, c)
+                ),
+                None => row_label("review_litigation", Layout::Gb2021, k),
+            };
+            push("review_litigation", k.clone(), format!("the cell {label} [{k}]"));
+        }
+    }
+}
+
 fn app_cell(row: &str, col: &str) -> String {
     format!("applications.{row}.{col}")
 }
@@ -123,42 +255,45 @@ fn app_cell(row: &str, col: &str) -> String {
 fn applications(t: &RowTable, out: &mut Vec<Finding>) {
     let columns: Vec<&str> = layout::APPLICANTS.iter().map(|c| c.key).collect();
     let has = |row: &str| t.rows.contains_key(row);
+    let row = |r: &str| format!("{} [{r}]", row_label("applications", t.layout, r));
+    let column = |c: &str| format!("{} [{c}]", column_label("applications", t.layout, "", c));
+    let scope = |what: String| format!("{} {what}", table_name("applications"));
     for col in &columns {
         // Rule 1: new + carried over = total + carried forward.
         if ["new_received", "carried_over", "total", "carried_forward"].iter().all(|r| has(r)) {
             let mut lhs = Sum::new();
-            lhs.add(app_cell("new_received", col), "new_received", t.get("new_received", col));
-            lhs.add(app_cell("carried_over", col), "carried_over", t.get("carried_over", col));
+            lhs.add(app_cell("new_received", col), row("new_received"), t.get("new_received", col));
+            lhs.add(app_cell("carried_over", col), row("carried_over"), t.get("carried_over", col));
             let mut rhs = Sum::new();
-            rhs.add(app_cell("total", col), "total", t.get("total", col));
-            rhs.add(app_cell("carried_forward", col), "carried_forward", t.get("carried_forward", col));
-            compare(out, 1, format!("applications, column {col}"), lhs, rhs);
+            rhs.add(app_cell("total", col), row("total"), t.get("total", col));
+            rhs.add(app_cell("carried_forward", col), row("carried_forward"), t.get("carried_forward", col));
+            compare(out, 1, scope(format!("column {}", column(col))), lhs, rhs, None);
         }
         // Rule 2: total = sum of the outcome rows.
         if has("total") {
             let mut parts = Sum::new();
-            for row in layout::outcome_rows(t.layout).filter(|r| has(r)) {
-                parts.add(app_cell(row, col), row, t.get(row, col));
+            for r in layout::outcome_rows(t.layout).filter(|r| has(r)) {
+                parts.add(app_cell(r, col), row(r), t.get(r, col));
             }
             if !parts.cells.is_empty() {
                 let mut total = Sum::new();
-                total.add(app_cell("total", col), "total", t.get("total", col));
-                compare(out, 2, format!("applications, column {col}"), total, parts);
+                total.add(app_cell("total", col), row("total"), t.get("total", col));
+                compare(out, 2, scope(format!("column {}", column(col))), total, parts, Some("rows at"));
             }
         }
     }
     // Rule 3: each row's total = the six applicant columns.
-    for (row, cells) in &t.rows {
+    for (r, cells) in &t.rows {
         if !cells.contains_key("total") {
             continue;
         }
         let mut parts = Sum::new();
         for col in columns.iter().filter(|c| **c != "total") {
-            parts.add(app_cell(row, col), col, cells.get(*col).copied().flatten());
+            parts.add(app_cell(r, col), column(col), cells.get(*col).copied().flatten());
         }
         let mut total = Sum::new();
-        total.add(app_cell(row, "total"), "total", cells.get("total").copied().flatten());
-        compare(out, 3, format!("applications, row {row}"), total, parts);
+        total.add(app_cell(r, "total"), column("total"), cells.get("total").copied().flatten());
+        compare(out, 3, scope(format!("row {}", row(r))), total, parts, Some("columns at"));
     }
 }
 
@@ -167,26 +302,34 @@ fn review_litigation(report: &Report, out: &mut Vec<Finding>) {
     for (group, _) in layout::REVIEW_LITIGATION {
         let g = rl.group(group).expect("known group");
         let key = |c: &str| format!("review_litigation.{group}.{c}");
+        let label = |c: &str| format!("{} [{c}]", column_label("review_litigation", Layout::Gb2021, group, c));
         let mut total = Sum::new();
-        total.add(key("total"), "total", g.total);
+        total.add(key("total"), label("total"), g.total);
         let mut parts = Sum::new();
         for c in &OUTCOMES[..4] {
-            parts.add(key(c), c, g.get(c));
+            parts.add(key(c), label(c), g.get(c));
         }
-        compare(out, 4, format!("review_litigation, group {group}"), total, parts);
+        let scope = format!(
+            "{} {} [{group}]",
+            table_name("review_litigation"),
+            row_label("review_litigation", Layout::Gb2021, group)
+        );
+        compare(out, 4, scope, total, parts, None);
     }
 }
 
 /// Rule 5: no negatives except gb2019 `change`; integers except the amount cells.
 fn numbers(report: &Report, out: &mut Vec<Finding>) {
-    let mut cells: Vec<(String, bool, bool, Num)> = Vec::new(); // key, may be negative, may be decimal, value
+    // key, label, may be negative, may be decimal, value
+    let mut cells: Vec<(String, String, bool, bool, Num)> = Vec::new();
     if let Some(t) = &report.tables.active_disclosure {
         for (row, cols) in &t.rows {
             for (col, v) in cols {
                 if let Some(n) = v {
                     let neg = t.layout == Layout::Gb2019 && col == "change";
                     let dec = col == "amount" && matches!(row.as_str(), "fees" | "procurement");
-                    cells.push((format!("active_disclosure.{row}.{col}"), neg, dec, *n));
+                    let label = cell_label("active_disclosure", t.layout, row, col);
+                    cells.push((format!("active_disclosure.{row}.{col}"), label, neg, dec, *n));
                 }
             }
         }
@@ -195,7 +338,7 @@ fn numbers(report: &Report, out: &mut Vec<Finding>) {
         for (row, cols) in &t.rows {
             for (col, v) in cols {
                 if let Some(n) = v {
-                    cells.push((app_cell(row, col), false, false, *n));
+                    cells.push((app_cell(row, col), cell_label("applications", t.layout, row, col), false, false, *n));
                 }
             }
         }
@@ -205,12 +348,13 @@ fn numbers(report: &Report, out: &mut Vec<Finding>) {
             let g = rl.group(group).expect("known group");
             for c in OUTCOMES {
                 if let Some(n) = g.get(c) {
-                    cells.push((format!("review_litigation.{group}.{c}"), false, false, n));
+                    let label = cell_label("review_litigation", Layout::Gb2021, group, c);
+                    cells.push((format!("review_litigation.{group}.{c}"), label, false, false, n));
                 }
             }
         }
     }
-    for (key, may_neg, may_dec, n) in cells {
+    for (key, label, may_neg, may_dec, n) in cells {
         let problem = if n.0 < 0.0 && !may_neg {
             Some("is negative")
         } else if !may_dec && !n.is_integral() {
@@ -222,7 +366,7 @@ fn numbers(report: &Report, out: &mut Vec<Finding>) {
             out.push(Finding {
                 rule: 5,
                 severity: Severity::Violation,
-                message: format!("{key} = {n} {p}"),
+                message: format!("{label} = {n} {p}"),
                 cells: vec![key],
                 values: vec![Some(n.0)],
             });
@@ -320,30 +464,39 @@ pub fn validate_years(prev: &Report, cur: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
     let (py, cy) = (prev.meta.year.unwrap_or(0), cur.meta.year.unwrap_or(0));
     if let (Some(p), Some(c)) = (&prev.tables.applications, &cur.tables.applications) {
+        let row = |y: i32, t: &RowTable, r: &str| format!("{y} {} [{r}]", row_label("applications", t.layout, r));
         for col in layout::APPLICANTS.iter().map(|c| c.key) {
             let mut a = Sum::new();
-            a.add(format!("{cy}:{}", app_cell("carried_over", col)), "carried_over", c.get("carried_over", col));
-            let mut b = Sum::new();
-            b.add(
-                format!("{py}:{}", app_cell("carried_forward", col)),
-                "carried_forward",
-                p.get("carried_forward", col),
+            a.add(
+                format!("{cy}:{}", app_cell("carried_over", col)),
+                row(cy, c, "carried_over"),
+                c.get("carried_over", col),
             );
-            compare(&mut out, 7, format!("{cy} carried over vs {py} carried forward, column {col}"), a, b);
+            let mut b = Sum::new();
+            let prev_row = row(py, p, "carried_forward");
+            b.add(format!("{py}:{}", app_cell("carried_forward", col)), prev_row, p.get("carried_forward", col));
+            let column = format!("{} [{col}]", column_label("applications", c.layout, "", col));
+            let scope =
+                format!("{cy} carried over vs {py} carried forward, {} column {column}", table_name("applications"));
+            compare(&mut out, 7, scope, a, b, None);
         }
     }
     if let (Some(p), Some(c)) = (&prev.tables.active_disclosure, &cur.tables.active_disclosure) {
         if p.layout == Layout::Gb2021 && c.layout == Layout::Gb2021 {
             for row in ["regulations", "normative_documents"] {
                 let key = |y: i32, col: &str| format!("{y}:active_disclosure.{row}.{col}");
+                let label = |y: i32, col: &str| {
+                    format!("{y} {} [{col}]", column_label("active_disclosure", Layout::Gb2021, row, col))
+                };
                 let mut now = Sum::new();
-                now.add(key(cy, "in_force"), "in_force", c.get(row, "in_force"));
+                now.add(key(cy, "in_force"), label(cy, "in_force"), c.get(row, "in_force"));
                 let mut calc = Sum::new();
-                calc.add(key(py, "in_force"), "previous in_force", p.get(row, "in_force"));
-                calc.add(key(cy, "issued"), "issued", c.get(row, "issued"));
+                calc.add(key(py, "in_force"), label(py, "in_force"), p.get(row, "in_force"));
+                calc.add(key(cy, "issued"), label(cy, "issued"), c.get(row, "issued"));
                 let repealed = c.get(row, "repealed").map(|n| Num(-n.0));
-                calc.add(key(cy, "repealed"), "minus repealed", repealed);
-                compare(&mut out, 7, format!("{row} in force, {py} to {cy}"), now, calc);
+                calc.add(key(cy, "repealed"), format!("minus {}", label(cy, "repealed")), repealed);
+                let name = row_label("active_disclosure", Layout::Gb2021, row);
+                compare(&mut out, 7, format!("{name} [{row}] in force, {py} to {cy}"), now, calc, None);
             }
         }
     }

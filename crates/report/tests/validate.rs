@@ -34,8 +34,12 @@ fn rule_1_new_plus_carried_over_equals_total_plus_carried_forward() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].severity, Severity::Violation);
     assert!(f[0].cells.contains(&"applications.carried_forward.commercial".to_string()));
-    assert!(f[0].message.contains("column commercial"), "{}", f[0].message);
-    assert!(f[0].message.contains("15"), "names the numbers: {}", f[0].message);
+    assert_eq!(
+        f[0].message,
+        "依申请公开 column 法人或其他组织/商业企业 [commercial]: 一、本年新收政府信息公开申请数量 [new_received] 15 \
+         + 二、上年结转政府信息公开申请数量 [carried_over] 0 = 15 but (七)总计 [total] 14 + 四、结转下年度继续办理 \
+         [carried_forward] 5 = 19"
+    );
 }
 
 #[test]
@@ -45,7 +49,9 @@ fn a_blank_cell_makes_a_rule_not_checkable_not_broken() {
     assert!(problems(&r, 1).is_empty());
     let unchecked: Vec<Finding> = validate(&r).into_iter().filter(|f| f.severity == Severity::NotCheckable).collect();
     assert!(
-        unchecked.iter().any(|f| f.rule == 1 && f.message.contains("applications.new_received.research")),
+        unchecked.iter().any(|f| f.rule == 1
+            && f.cells.contains(&"applications.new_received.research".to_string())
+            && f.message.ends_with("[research]: blank 一、本年新收政府信息公开申请数量 [new_received]")),
         "{unchecked:#?}"
     );
     assert!(unchecked.iter().any(|f| f.rule == 3), "the row sum is unknown too");
@@ -57,7 +63,17 @@ fn rule_2_total_is_the_sum_of_outcomes() {
     set_app(&mut r, "denied.inquiry", "natural_person", Some(1.0));
     let f = problems(&r, 2);
     assert_eq!(f.len(), 1);
-    assert!(f[0].message.contains("column natural_person"));
+    // 21 rows are summed: the ones at 0 are counted, not listed; every cell is in `cells`.
+    assert!(
+        f[0].message.starts_with(
+            "依申请公开 column 自然人 [natural_person]: (七)总计 [total] 132 but (一)予以公开 [granted] 53 + "
+        ),
+        "{}",
+        f[0].message
+    );
+    assert!(f[0].message.contains(" + (三)不予公开/8.属于行政查询事项 [denied.inquiry] 1 + "), "{}", f[0].message);
+    assert!(f[0].message.ends_with(" rows at 0)"), "{}", f[0].message);
+    assert_eq!(f[0].cells.len(), 22);
     // gb2019 sums its single `other` row.
     let r = load("s1-r005-html-table.truth.json");
     assert!(problems(&r, 2).is_empty());
@@ -69,7 +85,11 @@ fn rule_3_row_total_is_the_sum_of_applicants() {
     set_app(&mut r, "granted", "total", Some(60.0));
     let f = problems(&r, 3);
     assert_eq!(f.len(), 1);
-    assert!(f[0].message.contains("row granted"));
+    assert_eq!(
+        f[0].message,
+        "依申请公开 row (一)予以公开 [granted]: 总计 [total] 60 but 自然人 [natural_person] 53 + 法人或其他组织/商业企业 \
+         [commercial] 6 = 59 (the other 4 columns at 0)"
+    );
 }
 
 #[test]
@@ -91,6 +111,10 @@ fn rule_5_negative_and_fractional_counts() {
     set_app(&mut r, "granted", "legal_service", Some(0.5));
     let f = problems(&r, 5);
     assert_eq!(f.len(), 2, "{f:#?}");
+    assert_eq!(
+        f[0].message,
+        "依申请公开 (一)予以公开 × 法人或其他组织/科研机构 [applications.granted.research] = -1 is negative"
+    );
     // gb2019 change may be negative; amounts may have decimals.
     let mut r = load("s1-r005-html-table.truth.json");
     let ad = r.tables.active_disclosure.as_mut().unwrap();
@@ -119,7 +143,12 @@ fn rule_7_consecutive_years() {
     cur.meta.year = Some(prev.meta.year.unwrap() + 1);
     let f: Vec<Finding> = validate_years(&prev, &cur).into_iter().filter(|f| f.is_problem()).collect();
     // This year's carried-over (4 natural persons) is not last year's carried-forward (0).
-    assert!(f.iter().any(|f| f.message.contains("carried over") && f.message.contains("natural_person")), "{f:#?}");
+    assert!(
+        f.iter().any(|f| f.message
+            == "2023 carried over vs 2022 carried forward, 依申请公开 column 自然人 [natural_person]: 2023 \
+                二、上年结转政府信息公开申请数量 [carried_over] 4 but 2022 四、结转下年度继续办理 [carried_forward] 0"),
+        "{f:#?}"
+    );
     // in_force 143 = 143 + 14 issued − 18 repealed does not hold either.
     assert!(f.iter().any(|f| f.message.contains("normative_documents")), "{f:#?}");
     assert!(f.iter().all(|f| f.severity == Severity::Warning));
@@ -159,4 +188,31 @@ fn schema_describes_the_model() {
     ] {
         assert!(text.contains(key), "schema lacks {key}");
     }
+}
+
+#[test]
+fn rule_0_a_template_row_not_printed_is_named_by_its_label() {
+    let mut r = r001();
+    assert!(problems(&r, 0).is_empty());
+    // Absent from the rows, as a JSON written by hand would have it.
+    r.tables.applications.as_mut().unwrap().rows.shift_remove("unavailable.unclear");
+    // Listed by recognition: a cell of section 四 the document does not print.
+    r.tables.review_litigation.as_mut().unwrap().recognized.missing.push("litigation_direct.pending".into());
+    let f = problems(&r, 0);
+    let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "依申请公开: the row (四)无法提供/3.补正后申请内容仍不明确 [unavailable.unclear] is not printed",
+            "复议诉讼: the cell 行政诉讼/未经复议直接起诉/尚未审结 [litigation_direct.pending] is not printed",
+        ]
+    );
+    assert_eq!(f[0].cells, ["applications.unavailable.unclear"]);
+    assert!(f.iter().all(|f| f.severity == Severity::Warning));
+    // gb2019's 政府集中采购 is printed only where it applies.
+    let r = load("s1-r005-html-table.truth.json");
+    assert!(
+        !r.tables.active_disclosure.as_ref().unwrap().rows.contains_key("procurement") || problems(&r, 0).is_empty()
+    );
+    assert!(problems(&r, 0).is_empty(), "{:#?}", problems(&r, 0));
 }

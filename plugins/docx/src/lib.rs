@@ -12,7 +12,7 @@
 //!
 //! Legacy Word 97–2003 `.doc` files are recognised and refused with a clear message.
 
-use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options, PluginOption};
 
 mod reader;
 mod writer;
@@ -43,6 +43,29 @@ impl FormatPlugin for Plugin {
                 .extensions(&["doc"])
                 .media_types(&["application/msword"])
                 .readable(),
+        ]
+    }
+
+    fn options() -> Vec<PluginOption> {
+        vec![
+            PluginOption::new("max-cells", "the most cells a table (or sheet) may have")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new("max-cell-chars", "the most characters one cell may hold")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new(
+                "max-inflated-mb",
+                "the most megabytes the file's compressed parts may inflate to in all",
+            )
+            .default("256, and no more than 200 times the file's size")
+            .for_reading(),
+            PluginOption::new("max-part-mb", "the most megabytes one part of the package may inflate to")
+                .default("256")
+                .for_reading(),
+            PluginOption::new("max-blocks", "the most paragraphs and table cells the whole document may make")
+                .default("500000")
+                .for_reading(),
         ]
     }
 

@@ -13,7 +13,7 @@
 mod read;
 mod write;
 
-use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options, PluginOption};
 
 pub struct Html;
 
@@ -27,6 +27,17 @@ impl FormatPlugin for Html {
             .media_types(&["text/html", "application/xhtml+xml"])
             .readable()
             .writable()]
+    }
+
+    fn options() -> Vec<PluginOption> {
+        vec![
+            PluginOption::new("max-cells", "the most cells a table (or sheet) may have")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new("partial", "true: read a truncated page as far as it goes instead of refusing it")
+                .default("false")
+                .for_reading(),
+        ]
     }
 
     fn sniff(bytes: &[u8]) -> Option<&'static str> {

@@ -4,7 +4,7 @@
 mod read;
 mod write;
 
-use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options, PluginOption};
 
 pub struct Pdf;
 
@@ -18,6 +18,26 @@ impl FormatPlugin for Pdf {
             .media_types(&["application/pdf"])
             .readable()
             .writable()]
+    }
+
+    fn options() -> Vec<PluginOption> {
+        vec![
+            PluginOption::new(
+                "max-inflated-mb",
+                "the most megabytes the file's compressed parts may inflate to in all",
+            )
+            .default("256, and no more than 200 times the file's size")
+            .for_reading(),
+            PluginOption::new("max-cells", "the most cells a table (or sheet) may have")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new(
+                "font",
+                "a TrueType/OpenType font (or collection) to set the text in; the built-in font serves what it lacks",
+            )
+            .default("the built-in AR PL SungtiL GB (GB2312)")
+            .for_writing(),
+        ]
     }
 
     fn sniff(bytes: &[u8]) -> Option<&'static str> {

@@ -8,8 +8,8 @@
 //! the exact characters back. The built-in font is a GB2312 subset of AR PL SungtiL GB (a 宋体,
 //! `fonts/`); `font=PATH` puts a user's font in front of it, and the built-in one still serves
 //! the characters the user's font lacks. What neither has is set in a CJK font of the system
-//! when there is one (Noto CJK, WenQuanYi, AR PL, SimSun, Songti …), with a note on stderr; a
-//! character no font has prints as an empty box, with a warning.
+//! when there is one (Noto CJK, WenQuanYi, AR PL, SimSun, Songti …), with a note to the user; a
+//! character no font has prints as an empty box, with a note too.
 //!
 //! Options: `font=PATH` (TrueType/OpenType file or the first face of a collection).
 
@@ -39,11 +39,13 @@ pub fn write(doc: &Document, options: &Options) -> Result<Vec<u8>, Error> {
     if let Some((data, index, path)) = &system {
         fonts.fall_back_to(data, *index, path)?;
         let set: String = missing.iter().filter(|c| fonts.has(**c)).collect();
-        eprintln!("note: the built-in font lacks {set}; they are set in {path} (--font chooses a font)");
+        nianbao_plugin::note(format!("the built-in font lacks {set}; they are set in {path} (--font chooses a font)"));
     }
     let lacking: String = missing.iter().filter(|c| !fonts.has(**c)).collect();
     if !lacking.is_empty() {
-        eprintln!("warning: no font at hand has {lacking}: they print as empty boxes; give one that has them with --font PATH");
+        nianbao_plugin::note(format!(
+            "no font at hand has {lacking}: they print as empty boxes; give one that has them with --font PATH"
+        ));
     }
     let pages = flow::paginate(doc, &mut fonts);
     emit::pdf(doc, &pages, &fonts)

@@ -5,7 +5,7 @@
 mod read;
 mod write;
 
-use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options, PluginOption};
 
 pub struct Text;
 
@@ -19,6 +19,20 @@ impl FormatPlugin for Text {
             .media_types(&["text/plain", "text/markdown"])
             .readable()
             .writable()]
+    }
+
+    fn options() -> Vec<PluginOption> {
+        vec![
+            PluginOption::new("max-cells", "the most cells a table (or sheet) may have")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new("max-cell-chars", "the most characters one cell may hold")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new("max-blocks", "the most paragraphs and table cells the whole document may make")
+                .default("500000")
+                .for_reading(),
+        ]
     }
 
     fn sniff(bytes: &[u8]) -> Option<&'static str> {

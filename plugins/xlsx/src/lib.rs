@@ -6,7 +6,7 @@
 //! Reading is built on calamine, writing on rust_xlsxwriter. The plugin knows spreadsheets,
 //! not reports: which sheet holds which table is for the host to recognize.
 
-use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
+use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options, PluginOption};
 
 mod read;
 mod write;
@@ -40,6 +40,29 @@ impl FormatPlugin for Plugin {
                 .extensions(&["ods"])
                 .media_types(&["application/vnd.oasis.opendocument.spreadsheet"])
                 .readable(),
+        ]
+    }
+
+    fn options() -> Vec<PluginOption> {
+        vec![
+            PluginOption::new("max-cells", "the most cells a table (or sheet) may have")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new("max-cell-chars", "the most characters one cell may hold")
+                .default("100000")
+                .for_reading(),
+            PluginOption::new(
+                "max-inflated-mb",
+                "the most megabytes the file's compressed parts may inflate to in all",
+            )
+            .default("256, and no more than 200 times the file's size")
+            .for_reading(),
+            PluginOption::new("max-part-mb", "the most megabytes one part of the package may inflate to")
+                .default("64")
+                .for_reading(),
+            PluginOption::new("text_sheet", "the name of the sheet that holds the text")
+                .default("报告信息")
+                .for_writing(),
         ]
     }
 

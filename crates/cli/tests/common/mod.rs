@@ -82,3 +82,20 @@ pub fn read_truth(path: impl AsRef<Path>) -> serde_json::Value {
         v => v,
     }
 }
+
+/// Records that a test could not run because a third-party tool is missing, where nobody can
+/// miss it: on the terminal (past the test harness's capture of `eprintln!`) and in
+/// `target/tmp/skipped-tests.txt`, which `.ci/run` prints at the end. With
+/// `NIANBAO_REQUIRE_TOOLS=1` a missing tool fails the test instead.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    if std::env::var_os("NIANBAO_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+        panic!("{test}: {why}, and NIANBAO_REQUIRE_TOOLS=1 (run scripts/install-test-tools.sh)");
+    }
+    let line = format!("SKIP: {test}: {why}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    let list = Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped-tests.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(list) {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
