@@ -1,6 +1,7 @@
 //! Matching printed labels on meaning, not bytes, and reading cell values.
 
-use crate::normalize::is_han;
+use nianbao_chinese::{is_han, is_null_mark};
+use nianbao_chinese::{parse_number, strip_numbering};
 
 /// The comparable core of a label: numbering (`一、`, `(三)`, `2.`) and parenthetical notes
 /// removed, then everything but Han characters, letters and digits dropped. So
@@ -33,58 +34,6 @@ fn core_chars(s: &str, skip_notes: bool) -> String {
     out
 }
 
-const NUMERALS: &str = "一二三四五六七八九十";
-
-/// Removes one leading enumeration: `一、` `一.` `(一)` `（一）` `1.` `1、` `(1)`.
-pub fn strip_numbering(s: &str) -> &str {
-    let t = s.trim_start();
-    if let Some(rest) = t.strip_prefix(['(', '（']) {
-        let end = rest.find([')', '）']);
-        if let Some(e) = end {
-            let inner = &rest[..e];
-            if !inner.is_empty() && inner.chars().all(|c| NUMERALS.contains(c) || c.is_ascii_digit()) {
-                return &rest[e + rest[e..].chars().next().map_or(1, char::len_utf8)..];
-            }
-        }
-        return t;
-    }
-    let n = t.chars().take_while(|c| NUMERALS.contains(*c) || c.is_ascii_digit()).count();
-    if n == 0 {
-        return t;
-    }
-    let idx: usize = t.chars().take(n).map(char::len_utf8).sum();
-    let rest = &t[idx..];
-    match rest.chars().next() {
-        Some(c @ ('、' | '.' | '．' | ',' | '，')) => &rest[c.len_utf8()..],
-        _ => t,
-    }
-}
-
-/// The Chinese numeral (1–10) a string starts with, if followed by an enumeration mark.
-pub fn leading_numeral(s: &str) -> Option<(u8, &str)> {
-    let t = s.trim_start();
-    let mut chars = t.char_indices();
-    let (_, first) = chars.next()?;
-    let mut n = NUMERALS.chars().position(|c| c == first)? as u8 + 1;
-    let mut idx = first.len_utf8();
-    if n == 10 {
-        // 十一 and up are never section numbers here.
-        if let Some((_, c)) = chars.next() {
-            if NUMERALS.contains(c) {
-                n = 11;
-                idx += c.len_utf8();
-            }
-        }
-    }
-    let rest = &t[idx..];
-    let mark = rest.chars().next()?;
-    if matches!(mark, '、' | '.' | '．' | ',' | '，' | ' ') {
-        Some((n, rest[mark.len_utf8()..].trim_start()))
-    } else {
-        None
-    }
-}
-
 /// What a table cell holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CellValue {
@@ -95,14 +44,12 @@ pub enum CellValue {
     Text,
 }
 
-const NULL_MARKS: &[&str] = &["—", "——", "–", "-", "--", "―", "/", "／", "无", "不适用", "\\", "－", "一一"];
-
 pub fn cell_value(text: &str) -> CellValue {
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
     if t.is_empty() {
         return CellValue::Null(None);
     }
-    if NULL_MARKS.contains(&t) {
+    if is_null_mark(t) {
         return CellValue::Null(Some(t.to_string()));
     }
     match parse_number(t) {
@@ -110,8 +57,6 @@ pub fn cell_value(text: &str) -> CellValue {
         None => CellValue::Text,
     }
 }
-
-pub use nianbao_chinese::parse_number;
 
 #[cfg(test)]
 mod tests {
@@ -128,14 +73,6 @@ mod tests {
         assert!(
             core("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)").starts_with("本列数据的勾稽关系")
         );
-    }
-
-    #[test]
-    fn numerals_are_read_with_their_mark() {
-        assert_eq!(leading_numeral("三、收到和处理").map(|x| x.0), Some(3));
-        assert_eq!(leading_numeral("六. 其他").map(|x| x.0), Some(6));
-        assert_eq!(leading_numeral("三是加强"), None);
-        assert_eq!(leading_numeral("十二、x").map(|x| x.0), Some(11));
     }
 
     #[test]

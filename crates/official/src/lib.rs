@@ -2,12 +2,10 @@
 //! `render` builds the Document of a report in the official layout (国办公开办函〔2021〕30号 or
 //! 〔2019〕60号) for any writer. Also the text normalization recognition relies on.
 
-mod dates;
 mod labels;
 mod normalize;
 mod recognize;
 mod render;
-mod tables;
 
 pub use normalize::normalize;
 pub use recognize::{agency_from_title, recognize, Recognized};

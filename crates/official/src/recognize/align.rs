@@ -1,170 +1,11 @@
-//! Finding the three statistical tables in grids and in flat runs of cells, and mapping their
-//! cells to the model's keys.
-//!
-//! Every source (a grid row, or a run of one-cell-per-line text) is cut into *records*: some
-//! label cells followed by value cells. A record's last label names its row; earlier labels
-//! and header records give context (the group, the layout). Values fill the row's columns in
-//! order. Cutting a flat run where a label follows a value re-folds it into rows, because the
-//! official layout always prints a row's labels before its numbers.
+//! Aligning rows: which row of the official template each printed row is.
 
-use crate::labels::{cell_value, core, CellValue};
+use crate::labels::{core, CellValue};
+use crate::recognize::find::{Record, HEADERS_2019, HEADERS_2021};
+use crate::recognize::values::{fill_rows, fit, place_outcomes, to_value, Placement};
 use nianbao_report::layout::{self, Row};
-use nianbao_report::{Layout, Num, ReviewLitigation, RowTable, Value};
+use nianbao_report::{Layout, ReviewLitigation, RowTable};
 use std::sync::OnceLock;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    ActiveDisclosure,
-    Applications,
-    ReviewLitigation,
-}
-
-impl Kind {
-    pub fn key(self) -> &'static str {
-        match self {
-            Kind::ActiveDisclosure => "active_disclosure",
-            Kind::Applications => "applications",
-            Kind::ReviewLitigation => "review_litigation",
-        }
-    }
-
-    pub fn of_section(no: u8) -> Option<Kind> {
-        match no {
-            2 => Some(Kind::ActiveDisclosure),
-            3 => Some(Kind::Applications),
-            4 => Some(Kind::ReviewLitigation),
-            _ => None,
-        }
-    }
-}
-
-/// Labels followed by values.
-#[derive(Debug, Clone, Default)]
-pub struct Record {
-    pub labels: Vec<String>,
-    /// Raw text and what it holds.
-    pub values: Vec<(String, CellValue)>,
-}
-
-impl Record {
-    fn has_number_or_mark(&self) -> bool {
-        self.values.iter().any(|(_, v)| !matches!(v, CellValue::Null(None)))
-    }
-}
-
-/// Cuts cells into records. Blank cells between labels (positions covered by a merged label)
-/// are dropped; a label after a number or marker starts a new record.
-pub fn records(cells: impl IntoIterator<Item = String>) -> Vec<Record> {
-    let mut out = Vec::new();
-    let mut cur = Record::default();
-    for text in cells {
-        let v = cell_value(&text);
-        match v {
-            CellValue::Text => {
-                if cur.has_number_or_mark() {
-                    out.push(std::mem::take(&mut cur));
-                } else if !cur.labels.is_empty() || !cur.values.is_empty() {
-                    cur.values.clear();
-                }
-                cur.labels.push(text);
-            }
-            _ => cur.values.push((text, v)),
-        }
-    }
-    if !cur.labels.is_empty() || !cur.values.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-// ---- what a label says about the table it belongs to
-
-const AD_MARKERS: &[&str] = &["第二十条", "信息内容", "主动公开政府信息情况"];
-const APP_MARKERS: &[&str] =
-    &["申请人情况", "自然人", "本列数据的勾稽关系", "法人或其他组织", "收到和处理政府信息公开申请", "本年度办理结果"];
-const RL_MARKERS: &[&str] =
-    &["行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "未经复议直接起诉", "复议后起诉"];
-
-const HEADERS_2021: &[&str] =
-    &["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "行政规范性文件"];
-const HEADERS_2019: &[&str] = &[
-    "本年新制作数量",
-    "本年新公开数量",
-    "对外公开总数量",
-    "上一年项目数量",
-    "本年增减",
-    "处理决定数量",
-    "采购项目数量",
-    "采购总金额",
-    "规范性文件",
-    "其他对外管理服务事项",
-    "政府集中采购",
-];
-
-/// Votes of one label for each kind. Every label is asked about more than once (to tell a
-/// statistical table, then to follow its records), so the answers are remembered.
-fn votes(label: &str) -> [u32; 3] {
-    thread_local! {
-        static SEEN: std::cell::RefCell<std::collections::HashMap<String, [u32; 3]>> = Default::default();
-    }
-    if let Some(v) = SEEN.with(|s| s.borrow().get(label).copied()) {
-        return v;
-    }
-    let v = count_votes(label);
-    SEEN.with(|s| {
-        let mut s = s.borrow_mut();
-        // Bounded: a batch of many documents must not grow it without end.
-        if s.len() > 50_000 {
-            s.clear();
-        }
-        s.insert(label.to_string(), v);
-    });
-    v
-}
-
-fn count_votes(label: &str) -> [u32; 3] {
-    let c = core(label);
-    if c.is_empty() {
-        return [0; 3];
-    }
-    let mut v = [0u32; 3];
-    if AD_MARKERS.iter().any(|m| c.contains(m))
-        || ad_row(&c).is_some()
-        || HEADERS_2021.contains(&c.as_str())
-        || HEADERS_2019.contains(&c.as_str())
-    {
-        v[0] += 1;
-    }
-    // 总计 and 其他 are column headers as much as row labels: they do not point at the table.
-    if APP_MARKERS.iter().any(|m| c.contains(m)) || app_match(&c, label, None).is_some_and(|(_, n)| n >= 4) {
-        v[1] += 1;
-    }
-    if RL_MARKERS.iter().any(|m| c.contains(m)) {
-        v[2] += 1;
-    }
-    v
-}
-
-/// The kind most labels point at, if any.
-pub fn kind_of<'a>(labels: impl IntoIterator<Item = &'a String>) -> Option<Kind> {
-    let mut total = [0u32; 3];
-    for l in labels {
-        for (t, v) in total.iter_mut().zip(votes(l)) {
-            *t += v;
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (total[i], std::cmp::Reverse(i)))?;
-    if total[best] == 0 {
-        return None;
-    }
-    Some([Kind::ActiveDisclosure, Kind::Applications, Kind::ReviewLitigation][best])
-}
-
-/// How many labels of a table's cells are known labels of any kind: tells statistical tables
-/// from layout tables and metadata boxes.
-pub fn known_labels<'a>(labels: impl IntoIterator<Item = &'a String>) -> usize {
-    labels.into_iter().filter(|l| votes(l).iter().any(|v| *v > 0)).count()
-}
 
 // ---- rows
 
@@ -190,7 +31,7 @@ fn needles(rows: impl Iterator<Item = &'static Row>, aliases: &[(&str, &'static 
         .collect()
 }
 
-fn ad_row(c: &str) -> Option<&'static str> {
+pub fn ad_row(c: &str) -> Option<&'static str> {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
     best_match(c, NEEDLES.get_or_init(|| needles(all_ad_rows(), AD_ALIASES))).map(|m| m.0)
 }
@@ -237,7 +78,7 @@ fn app_row(label: &str, group: Option<&str>) -> Option<&'static Row> {
 
 /// The applications row key for a label (given with its core), and the length of the needle
 /// that matched.
-fn app_match(c: &str, label: &str, group: Option<&str>) -> Option<(&'static str, usize)> {
+pub fn app_match(c: &str, label: &str, group: Option<&str>) -> Option<(&'static str, usize)> {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
     let needles = NEEDLES.get_or_init(|| needles(all_app_rows(), APP_ALIASES));
     let (key, n) = best_match(c, needles).or_else(|| head_match(c, needles))?;
@@ -278,85 +119,6 @@ fn best_match(c: &str, needles: &Needles) -> Option<(&'static str, usize)> {
         }
     }
     best.map(|(n, k)| (k, n))
-}
-
-/// Fits a record's values to `n` columns: surplus blanks are dropped from the front (cells
-/// covered by a merged label), then from the back (padding); surplus numbers are dropped from
-/// the back.
-fn fit(values: &[(String, CellValue)], n: usize) -> Vec<(String, CellValue)> {
-    let mut v: Vec<_> = values.to_vec();
-    while v.len() > n && matches!(v.first(), Some((_, CellValue::Null(None)))) {
-        v.remove(0);
-    }
-    while v.len() > n && matches!(v.last(), Some((_, CellValue::Null(None)))) {
-        v.pop();
-    }
-    v.truncate(n);
-    v
-}
-
-fn to_value(v: &CellValue) -> Value {
-    match v {
-        CellValue::Number(n) => Some(Num(*n)),
-        _ => None,
-    }
-}
-
-fn mark(v: &CellValue) -> Option<&str> {
-    match v {
-        CellValue::Null(Some(m)) => Some(m),
-        _ => None,
-    }
-}
-
-/// What recognition did with a table's records, for `inspect`.
-#[derive(Debug, Default, Clone)]
-pub struct Placement {
-    pub rows: usize,
-    pub cells: usize,
-    pub unplaced: Vec<String>,
-}
-
-fn fill_row(t: &mut RowTable, row: &Row, values: &[(String, CellValue)], p: &mut Placement) {
-    let fitted = fit(values, row.columns.len());
-    if fitted.len() < row.columns.len() {
-        p.unplaced.push(format!(
-            "row {} has {} of {} cells; the rest are blank",
-            row.key,
-            fitted.len(),
-            row.columns.len()
-        ));
-    }
-    let mut cells = nianbao_report::IndexMap::new();
-    for (i, col) in row.columns.iter().enumerate() {
-        let v = fitted.get(i).map(|x| &x.1);
-        cells.insert(col.key.to_string(), v.and_then(to_value));
-        if let Some(m) = v.and_then(mark) {
-            t.marks.insert(format!("{}.{}", row.key, col.key), m.to_string());
-        }
-    }
-    p.rows += 1;
-    p.cells += fitted.len();
-    t.rows.insert(row.key.to_string(), cells);
-}
-
-/// Fills the rows found, in the layout's printed order. When a label occurs more than once
-/// (a header cell reading like a row label, a table printed twice), the first record with
-/// numbers wins.
-fn fill_rows<'a>(
-    t: &mut RowTable,
-    order: impl Iterator<Item = &'a Row>,
-    found: &[(&'static Row, &Record)],
-    p: &mut Placement,
-) {
-    for spec in order {
-        let cands: Vec<&Record> = found.iter().filter(|(r, _)| r.key == spec.key).map(|(_, rec)| *rec).collect();
-        let Some(best) = cands.iter().find(|r| r.has_number_or_mark()).or(cands.first()) else { continue };
-        if cands.iter().filter(|r| r.has_number_or_mark()).count() > 1 {
-            p.unplaced.push(format!("row {} appears again; the first one is kept", spec.key));
-        }
-        fill_row(t, spec, &best.values, p);
-    }
 }
 
 fn short(labels: &[String]) -> String {
@@ -511,27 +273,15 @@ pub fn review_litigation(records: &[Record]) -> (ReviewLitigation, Placement) {
     (t, p)
 }
 
-fn place_outcomes(t: &mut ReviewLitigation, group: &str, vals: &[(String, CellValue)], p: &mut Placement) {
-    for (col, (_, v)) in layout::OUTCOMES.iter().zip(vals) {
-        if let Some(slot) = t.group_mut(group).and_then(|g| g.slot(col)) {
-            *slot = to_value(v);
-        }
-        if let Some(m) = mark(v) {
-            t.marks.insert(format!("{group}.{col}"), m.to_string());
-        }
-        p.cells += 1;
-    }
-    p.rows += 1;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recognize::find::records;
+    use nianbao_report::Num;
 
     fn recs(cells: &[&str]) -> Vec<Record> {
         records(cells.iter().map(|s| s.to_string()))
     }
-
     #[test]
     fn a_flat_run_refolds_into_rows() {
         let r = recs(&[
@@ -611,16 +361,6 @@ mod tests {
         assert_eq!(t.get("regulations", "issued"), None);
         assert_eq!(t.marks.get("regulations.issued").map(String::as_str), Some("—"));
         assert_eq!(t.marks.get("regulations.repealed").map(String::as_str), Some("/"));
-    }
-
-    #[test]
-    fn kinds_from_labels() {
-        let l = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(kind_of(&l(&["行政复议", "行政诉讼"])), Some(Kind::ReviewLitigation));
-        assert_eq!(kind_of(&l(&["(本列数据的勾稽关系为:…)", "申请人情况"])), Some(Kind::Applications));
-        assert_eq!(kind_of(&l(&["第二十条第(一)项"])), Some(Kind::ActiveDisclosure));
-        assert_eq!(kind_of(&l(&["2.重复申请"])), Some(Kind::Applications));
-        assert_eq!(kind_of(&l(&["索引号:", "发布机构:"])), None);
     }
 
     #[test]
