@@ -180,6 +180,7 @@ pub fn tables(doc: &Document, items: &[Item], notes: &mut Vec<String>) -> Found 
     let mut consumed = vec![false; items.len()];
     let mut section = 0u8;
     let mut current: Option<Kind> = None;
+    let runs = Runs::new(items);
     let mut i = 0;
     while i < items.len() {
         match &items[i] {
@@ -207,7 +208,7 @@ pub fn tables(doc: &Document, items: &[Item], notes: &mut Vec<String>) -> Found 
                 ));
             }
             Item::Text { .. } => {
-                if let Some(end) = flat_run(items, i) {
+                if let Some(end) = runs.from(items, i) {
                     let cells: Vec<String> = (i..=end).filter_map(|k| items[k].text().map(str::to_string)).collect();
                     let n = cells.len();
                     let recs = records(cells);
@@ -245,29 +246,47 @@ fn assign(recs: &[Record], section: u8, current: &mut Option<Kind>, out: &mut Ve
     first
 }
 
-/// A run of one-cell lines starting at `i`: it starts with a known table label and ends at
-/// its last number. Returns the index of the last line.
-fn flat_run(items: &[Item], i: usize) -> Option<usize> {
-    let first = items[i].text()?;
-    if kind_of(std::iter::once(&first.to_string())).is_none() || first.chars().count() > 60 {
-        return None;
-    }
-    let mut last_value = None;
-    let mut numbers = 0;
-    let mut k = i;
-    while k < items.len() {
-        let Some(t) = items[k].text() else { break };
-        match cell_value(t) {
-            CellValue::Number(_) | CellValue::Null(Some(_)) => {
-                numbers += 1;
-                last_value = Some(k);
+/// Where a run of one-cell lines starting at each item would end: a run starts with a known
+/// table label, goes on over numbers, markers and short lines, and ends at its last number.
+/// Worked out for every item at once, backwards, so that a document of ten thousand labels and
+/// no numbers costs ten thousand steps, not a scan to its end from each of them.
+struct Runs {
+    /// The last number or marker of the lines from here to the first line a run cannot hold.
+    last_value: Vec<Option<usize>>,
+    /// How many numbers and markers those lines hold.
+    values: Vec<u32>,
+}
+
+impl Runs {
+    fn new(items: &[Item]) -> Runs {
+        let n = items.len();
+        let mut last_value = vec![None; n + 1];
+        let mut values = vec![0; n + 1];
+        for k in (0..n).rev() {
+            let Some(t) = items[k].text() else { continue };
+            match cell_value(t) {
+                CellValue::Number(_) | CellValue::Null(Some(_)) => {
+                    last_value[k] = last_value[k + 1].or(Some(k));
+                    values[k] = values[k + 1] + 1;
+                }
+                _ if t.chars().count() <= 60 && !t.contains('。') => {
+                    last_value[k] = last_value[k + 1];
+                    values[k] = values[k + 1];
+                }
+                _ => {}
             }
-            _ if t.chars().count() <= 60 && !t.contains('。') => {}
-            _ => break,
         }
-        k += 1;
+        Runs { last_value, values }
     }
-    last_value.filter(|_| numbers >= 3)
+
+    /// The index of the last line of the run starting at `i`, if one does.
+    fn from(&self, items: &[Item], i: usize) -> Option<usize> {
+        let first = items[i].text()?;
+        if first.chars().count() > 60 || kind_of(std::iter::once(&first.to_string())).is_none() {
+            return None;
+        }
+        self.last_value[i].filter(|_| self.values[i] >= 3)
+    }
 }
 
 #[cfg(test)]
@@ -316,7 +335,9 @@ mod tests {
             .iter()
             .map(|t| text(t))
             .collect();
-        assert_eq!(flat_run(&items, 0), None);
-        assert_eq!(flat_run(&items, 1), Some(5));
+        let runs = Runs::new(&items);
+        assert_eq!(runs.from(&items, 0), None);
+        assert_eq!(runs.from(&items, 1), Some(5));
+        assert_eq!(runs.from(&items, 6), None, "a label without numbers after it");
     }
 }
