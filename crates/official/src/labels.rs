@@ -1,6 +1,6 @@
 //! Matching printed labels on meaning, not bytes, and reading cell values.
 
-use nianbao_chinese::{is_han, is_null_mark};
+use nianbao_chinese::{fold_width, is_han, is_null_mark};
 use nianbao_chinese::{parse_number, strip_numbering};
 
 /// The comparable core of a label: numbering (`一、`, `(三)`, `2.`) and parenthetical notes
@@ -8,7 +8,7 @@ use nianbao_chinese::{parse_number, strip_numbering};
 /// `(二)部分公开(区分处理的,只计这一情形,不计其他情形)` and `部分公开` compare equal, as do
 /// `3.危及“三安全一稳定”` and `3.危及"三安全一稳定"`.
 pub fn core(label: &str) -> String {
-    let s: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = fold_width(label).chars().filter(|c| !c.is_whitespace()).collect();
     let s = strip_numbering(&s);
     let out = core_chars(s, true);
     // A label that is all parenthesis, like the applications table's corner note.
@@ -69,6 +69,7 @@ mod tests {
         assert_eq!(core("商业\n企业"), "商业企业");
         assert_eq!(core("一、本年新收政府信息公开申请数量"), "本年新收政府信息公开申请数量");
         assert_eq!(core("（七）总计"), "总计");
+        assert_eq!(core("１．属于国家秘密"), "属于国家秘密");
         assert_eq!(core("上一年项目数量(指2019年事项数)"), "上一年项目数量");
         assert!(
             core("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)").starts_with("本列数据的勾稽关系")

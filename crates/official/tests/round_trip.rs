@@ -452,3 +452,31 @@ fn a_row_printed_blank_in_a_flat_run_is_a_row_of_nulls() {
     }
     panic!("no fixture prints 规章's row blank");
 }
+
+#[test]
+fn text_keeps_its_printed_punctuation_and_renders_as_it_is() {
+    // A real report's sentence: full-width commas and brackets are the document's, not noise.
+    let sentence =
+        "2024年，区政府认真贯彻落实《中华人民共和国政府信息公开条例》（国令第711号）：全年主动公开信息１２条。";
+    let doc = Document {
+        blocks: vec![
+            heading(1, "某区人民政府２０２４年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para(sentence),
+            para("二、主动公开政府信息情况"),
+        ],
+        ..Document::default()
+    };
+    let report = recognize(&doc).report;
+    assert_eq!(report.meta.title, "某区人民政府２０２４年政府信息公开工作年度报告");
+    assert_eq!(report.meta.year, Some(2024), "full-width digits are read");
+    let first = report.sections.iter().find(|s| s.no == Some(1)).unwrap();
+    assert_eq!(first.paragraphs, [sentence]);
+    // render prints the model's text as it is: half-width stays half-width, full-width full.
+    let rendered = render(&report);
+    assert!(rendered.blocks.iter().any(|b| matches!(b, Block::Paragraph { text, .. } if text == sentence)));
+    let mut half = report.clone();
+    half.sections[1].paragraphs = vec!["2024年,区政府(下称本机关)公开:12条".into()];
+    let back = recognize(&render(&half)).report;
+    assert_eq!(back.sections[..2], half.sections[..2]);
+}

@@ -82,3 +82,23 @@ pub fn read_truth(path: impl AsRef<Path>) -> serde_json::Value {
         v => v,
     }
 }
+
+/// The JSON with full-width forms in its strings folded to half-width (`，（１）` → `,(1)`): for
+/// documents printed with full-width punctuation compared with truths written half-width.
+pub fn half_width(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(
+            s.chars()
+                .map(|c| match c {
+                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    '\u{3000}' => ' ',
+                    _ => c,
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(half_width).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), half_width(v))).collect()),
+        v => v.clone(),
+    }
+}

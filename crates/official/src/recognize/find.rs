@@ -330,7 +330,11 @@ mod tests {
 
     #[test]
     fn flat_runs_start_at_a_label_and_end_at_the_last_number() {
-        let text = |t: &str| Item::Text { text: t.into(), level: None, align: Default::default() };
+        let text = |t: &str| Item::Text {
+            line: crate::recognize::items::Line::new(t),
+            level: None,
+            align: Default::default(),
+        };
         let items: Vec<Item> = ["前言。", "行政复议", "结果维持", "0", "1", "2", "尚未审结", "本年度无其他事项。"]
             .iter()
             .map(|t| text(t))

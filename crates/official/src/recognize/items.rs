@@ -4,28 +4,108 @@
 
 use crate::labels::{cell_value, CellValue};
 use crate::recognize::find::known_labels;
-use nianbao_chinese::{date_line, is_index_no};
+use nianbao_chinese::{date_line, fold_width, is_index_no};
 use nianbao_document::{Align, Block, Document, Table};
+
+/// A line of text as printed, and the key it is matched by: the same characters with
+/// full-width forms folded (`（一）２０２１年，` → `(一)2021年,`). Recognition reads the key and
+/// keeps the printed text, so a report keeps its own punctuation. Folding maps one character to
+/// one, so a part of the key is a part of the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub key: String,
+    pub text: String,
+}
+
+impl Line {
+    pub fn new(printed: &str) -> Line {
+        // Zero-width characters are the only ones folding drops: gone from both, the two stay
+        // character for character.
+        let text: String = printed.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{FEFF}')).collect();
+        Line { key: fold_width(&text).into_owned(), text }
+    }
+
+    /// The part of the line whose key is `part`, which must be a slice of `self.key`.
+    pub fn part(&self, part: &str) -> Line {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.key.as_ptr() as usize);
+        assert!(start <= self.key.len() && start + part.len() <= self.key.len(), "a part of the key");
+        self.range(start, start + part.len())
+    }
+
+    /// The part of the line between two byte offsets of its key.
+    pub fn range(&self, a: usize, b: usize) -> Line {
+        let key = self.key[a..b].to_string();
+        if self.key.len() == self.text.len() {
+            // Nothing was folded: the key is the text.
+            return Line { text: key.clone(), key };
+        }
+        let skip = self.key[..a].chars().count();
+        let take = key.chars().count();
+        let mut idx = self.text.char_indices().map(|(i, _)| i).chain(std::iter::once(self.text.len()));
+        let ta = idx.nth(skip).unwrap_or(self.text.len());
+        let tb = if take == 0 { ta } else { idx.nth(take - 1).unwrap_or(self.text.len()) };
+        Line { key, text: self.text[ta..tb].to_string() }
+    }
+
+    /// Several parts at once, given as increasing, non-overlapping byte ranges of the key: one
+    /// walk along the line, however many parts a long line is cut into.
+    pub fn ranges(&self, ranges: &[(usize, usize)]) -> Vec<Line> {
+        if self.key.len() == self.text.len() {
+            return ranges
+                .iter()
+                .map(|&(a, b)| Line { key: self.key[a..b].into(), text: self.text[a..b].into() })
+                .collect();
+        }
+        let (mut kc, mut tc) = (self.key.chars(), self.text.chars());
+        let (mut kb, mut tb) = (0, 0);
+        let mut to = |target: usize| {
+            while kb < target {
+                kb += kc.next().map_or(1, char::len_utf8);
+                tb += tc.next().map_or(0, char::len_utf8);
+            }
+            tb
+        };
+        ranges
+            .iter()
+            .map(|&(a, b)| {
+                let ta = to(a);
+                let tb = to(b);
+                Line { key: self.key[a..b].into(), text: self.text[ta..tb].into() }
+            })
+            .collect()
+    }
+
+    /// The line trimmed as `f` trims its key.
+    pub fn trimmed(&self, f: impl FnOnce(&str) -> &str) -> Line {
+        self.part(f(&self.key))
+    }
+
+    /// Two lines as one.
+    pub fn join(&self, other: &Line) -> Line {
+        Line { key: format!("{}{}", self.key, other.key), text: format!("{}{}", self.text, other.text) }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Item {
     Text {
-        text: String,
+        line: Line,
         level: Option<u8>,
         align: Align,
     },
     /// A standard section heading, found standalone or inside a longer line, and its text as
     /// printed (used when the report turns out to be freeform after all).
-    Section(u8, String),
+    Section(u8, Line),
     /// A statistical table: the index of its block.
     Table(usize),
     Image(String),
 }
 
 impl Item {
+    /// The key of a line of text.
     pub fn text(&self) -> Option<&str> {
         match self {
-            Item::Text { text, .. } => Some(text),
+            Item::Text { line, .. } => Some(&line.key),
             _ => None,
         }
     }
@@ -34,8 +114,9 @@ impl Item {
 /// Label/value pairs from the document's metadata, metadata boxes and `标签:值` lines.
 pub type Props = Vec<(String, String)>;
 
+/// A table's cells, folded for matching.
 pub fn table_texts(t: &Table) -> Vec<Vec<String>> {
-    t.rows.iter().map(|r| r.iter().map(|c| c.text.trim().to_string()).collect()).collect()
+    t.rows.iter().map(|r| r.iter().map(|c| Line::new(c.text.trim()).key).collect()).collect()
 }
 
 pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item> {
@@ -44,7 +125,7 @@ pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<
         for line in text.split('\n') {
             let line = collapse(line);
             if !line.is_empty() {
-                out.push(Item::Text { text: line, level, align });
+                out.push(Item::Text { line: Line::new(&line), level, align });
             }
         }
     };
@@ -97,8 +178,8 @@ pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<
                             cells.len()
                         ));
                     }
-                    for c in cells.iter().flatten() {
-                        push_lines(&mut out, c, None, Align::Justify);
+                    for c in t.rows.iter().flatten() {
+                        push_lines(&mut out, c.text.trim(), None, Align::Justify);
                     }
                 }
             }
@@ -247,6 +328,23 @@ mod tests {
     }
 
     #[test]
+    fn a_line_keeps_its_printed_text_beside_its_key() {
+        let l = Line::new("2024年，区政府\u{200B}（国令第711号）");
+        assert_eq!(l.key, "2024年,区政府(国令第711号)");
+        assert_eq!(l.text, "2024年，区政府（国令第711号）");
+        let inner = l.key.find("国令").unwrap();
+        assert_eq!(l.part(&l.key[inner..inner + "国令".len()]).text, "国令");
+        let at = l.key.find('(').unwrap();
+        let (head, rest) = (l.range(0, at), l.range(at, l.key.len()));
+        assert_eq!((head.text.as_str(), rest.text.as_str()), ("2024年，区政府", "（国令第711号）"));
+        assert_eq!(head.join(&rest), l);
+        let parts = l.ranges(&[(0, "2024".len()), (l.key.find('(').unwrap(), l.key.len())]);
+        assert_eq!(parts[0].text, "2024");
+        assert_eq!(parts[1].text, "（国令第711号）");
+        assert_eq!(l.trimmed(|k| k.trim_end_matches(')')).text, "2024年，区政府（国令第711号");
+    }
+
+    #[test]
     fn paragraphs_are_cut_into_lines_and_tables_with_labels_kept() {
         let table = Table {
             rows: vec![vec![Cell::new("行政复议"), Cell::new("结果维持")], vec![Cell::new("0"), Cell::new("1")]],
@@ -255,6 +353,8 @@ mod tests {
         let doc = Document { blocks: vec![para("一行\n  二  行 "), Block::Table(table)], ..Document::default() };
         let items = items(&doc, &mut Props::new(), &mut Vec::new());
         assert_eq!(items[0].text(), Some("一行"));
+        let Item::Text { line, .. } = &items[1] else { panic!() };
+        assert_eq!(line.text, "二 行");
         assert_eq!(items[1].text(), Some("二 行"));
         assert!(matches!(items[2], Item::Table(1)));
     }

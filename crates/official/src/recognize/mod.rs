@@ -13,7 +13,7 @@ mod sections;
 mod values;
 
 use crate::normalize::normalize;
-use items::{collect_props, Item, Props};
+use items::{collect_props, Item, Line, Props};
 use nianbao_document::Document;
 use nianbao_report::{Layout, Report};
 
@@ -31,7 +31,8 @@ pub fn recognize(doc: &Document) -> Recognized {
     let mut doc = doc.clone();
     normalize(&mut doc);
     let mut notes = Vec::new();
-    let mut props: Props = doc.meta.iter().map(|p| (p.key.trim().to_string(), p.value.trim().to_string())).collect();
+    // Property names are matched, so folded; values are kept as printed.
+    let mut props: Props = doc.meta.iter().map(|p| (Line::new(p.key.trim()).key, p.value.trim().to_string())).collect();
 
     let items = items::items(&doc, &mut props, &mut notes);
     let items = sections::split_inline_headings(items);
@@ -42,8 +43,8 @@ pub fn recognize(doc: &Document) -> Recognized {
     let first_heading = items.iter().position(|i| matches!(i, Item::Section(..)));
     let (title, body_start) = meta::find_title(&items, first_heading.unwrap_or(items.len().min(20)));
     for item in &items[..body_start] {
-        if let Item::Text { text, .. } = item {
-            collect_props(text, &mut props);
+        if let Item::Text { line, .. } = item {
+            collect_props(&line.key, &mut props);
         }
     }
 
@@ -53,7 +54,7 @@ pub fn recognize(doc: &Document) -> Recognized {
     let tables = review::build_tables(&found.records, &mut notes);
     let layout =
         tables.applications.as_ref().or(tables.active_disclosure.as_ref()).map_or(Layout::Freeform, |t| t.layout);
-    let meta = meta::meta(title.unwrap_or_default(), &sections, &props, layout);
+    let meta = meta::meta(title, &sections, &props, layout);
     let mut report = Report::new(meta);
     // A document without any narrative (a spreadsheet of the tables) has no sections.
     if sections.iter().any(|s| !s.paragraphs.is_empty()) {

@@ -3,7 +3,7 @@
 //! and a freeform report's own numbered headings.
 
 use crate::labels::core;
-use crate::recognize::items::{collect_props, is_prop_line, Item, Props};
+use crate::recognize::items::{collect_props, is_prop_line, Item, Line, Props};
 use nianbao_chinese::{date_line, is_chrome_line, is_folio, is_han, is_index_no, leading_numeral, strip_numbering};
 use nianbao_document::Align;
 use nianbao_report::Section;
@@ -57,11 +57,12 @@ fn heading_at(s: &str) -> Option<(u8, usize)> {
 pub fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        let Item::Text { text, level, align } = &item else {
+        let Item::Text { line, level, align } = &item else {
             out.push(item);
             continue;
         };
-        let mut pieces: Vec<(String, Option<u8>)> = Vec::new();
+        let text = &line.key;
+        let mut cuts: Vec<(usize, usize, Option<u8>)> = Vec::new();
         let mut from = 0;
         let mut prev: Option<char> = None;
         let mut chars = text.char_indices();
@@ -72,8 +73,8 @@ pub fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
                 continue;
             }
             if let Some((n, len)) = heading_at(&text[i..]) {
-                pieces.push((text[from..i].trim().to_string(), None));
-                pieces.push((text[i..i + len].to_string(), Some(n)));
+                cuts.push((from, i, None));
+                cuts.push((i, i + len, Some(n)));
                 from = i + len;
                 prev = None;
                 while chars.as_str().len() > text.len() - from {
@@ -81,16 +82,26 @@ pub fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
                 }
             }
         }
-        if pieces.is_empty() {
+        if cuts.is_empty() {
             out.push(item);
             continue;
         }
-        pieces.push((text[from..].trim_start_matches([':', '：', '。']).trim().to_string(), None));
-        for (t, sec) in pieces {
+        cuts.push((from, text.len(), None));
+        let last = cuts.len() - 1;
+        let parts = line.ranges(&cuts.iter().map(|c| (c.0, c.1)).collect::<Vec<_>>());
+        for (k, ((_, _, sec), part)) in cuts.into_iter().zip(parts).enumerate() {
             match sec {
-                Some(n) => out.push(Item::Section(n, t)),
-                None if !t.is_empty() => out.push(Item::Text { text: t, level: *level, align: *align }),
-                None => {}
+                Some(n) => out.push(Item::Section(n, part)),
+                None => {
+                    let t = if k == last {
+                        part.trimmed(|t| t.trim_start_matches([':', '：', '。']).trim())
+                    } else {
+                        part.trimmed(str::trim)
+                    };
+                    if !t.key.is_empty() {
+                        out.push(Item::Text { line: t, level: *level, align: *align });
+                    }
+                }
             }
         }
     }
@@ -108,14 +119,14 @@ pub fn mark_section_headings(items: Vec<Item>) -> Vec<Item> {
                 last = *n;
                 out.push(item);
             }
-            Item::Section(_, text) => out.push(Item::Text { text: text.clone(), level: None, align: Align::Justify }),
-            Item::Text { text, level, align } => match standalone_heading(text) {
+            Item::Section(_, line) => out.push(Item::Text { line: line.clone(), level: None, align: Align::Justify }),
+            Item::Text { line, level, align } => match standalone_heading(&line.key) {
                 Some((n, rest)) if n > last => {
                     last = n;
-                    let head = text.strip_suffix(rest.as_str()).unwrap_or(text).trim().to_string();
-                    out.push(Item::Section(n, head));
+                    let start = rest.as_ptr() as usize - line.key.as_ptr() as usize;
+                    out.push(Item::Section(n, line.trimmed(|k| k[..start].trim())));
                     if !rest.is_empty() {
-                        out.push(Item::Text { text: rest, level: *level, align: *align });
+                        out.push(Item::Text { line: line.part(rest), level: *level, align: *align });
                     }
                 }
                 _ => out.push(item),
@@ -126,8 +137,9 @@ pub fn mark_section_headings(items: Vec<Item>) -> Vec<Item> {
     out
 }
 
-/// A line that is a standard heading: its number, and any text printed after the title.
-fn standalone_heading(text: &str) -> Option<(u8, String)> {
+/// A line that is a standard heading: its number, and any text printed after the title (a
+/// slice of the line, empty at its end if there is none).
+fn standalone_heading(text: &str) -> Option<(u8, &str)> {
     let (n, rest) = leading_numeral(text)?;
     if !(1..=6).contains(&n) {
         return None;
@@ -138,11 +150,11 @@ fn standalone_heading(text: &str) -> Option<(u8, String)> {
         if c.starts_with(&vc) {
             // Text printed after the title on the same line stays as a paragraph.
             let after = after_core_prefix(rest, vc.chars().count());
-            return Some((n, after.trim_start_matches([':', '：', '。', ' ']).trim().to_string()));
+            return Some((n, after.trim_start_matches([':', '：', '。', ' ']).trim()));
         }
     }
     let short = rest.chars().count() <= 24 && !rest.contains('。');
-    (short && SECTION_KEYWORDS[n as usize - 1].iter().any(|k| c.contains(k))).then(|| (n, String::new()))
+    (short && SECTION_KEYWORDS[n as usize - 1].iter().any(|k| c.contains(k))).then(|| (n, &text[text.len()..]))
 }
 
 /// The part of `s` after its first `n` core characters (Han, letters, digits).
@@ -156,24 +168,25 @@ fn after_core_prefix(s: &str, n: usize) -> &str {
             seen += 1;
         }
     }
-    ""
+    &s[s.len()..]
 }
 
 /// A freeform heading: `一、加强领导,…` standing alone, or the first words of a line before a
-/// space. Returns the heading (without its number) and the rest of the line.
-fn freeform_heading(text: &str, level: Option<u8>) -> Option<(String, String)> {
+/// space. Returns the heading (without its number) and the rest of the line, slices of it.
+fn freeform_heading(text: &str, level: Option<u8>) -> Option<(&str, &str)> {
+    let end = &text[text.len()..];
     if level.is_some_and(|l| l >= 2) && text.chars().count() <= 40 {
-        return Some((strip_numbering(text).trim().to_string(), String::new()));
+        return Some((strip_numbering(text).trim(), end));
     }
     let (n, rest) = leading_numeral(text)?;
     if n > 10 {
         return None;
     }
     if rest.chars().count() <= 40 && !rest.contains('。') {
-        return Some((rest.trim().to_string(), String::new()));
+        return Some((rest.trim(), end));
     }
     let (head, tail) = rest.split_once(' ')?;
-    (head.chars().count() <= 30 && !head.contains('。')).then(|| (head.to_string(), tail.trim().to_string()))
+    (head.chars().count() <= 30 && !head.contains('。')).then(|| (head, tail.trim()))
 }
 
 /// `第二十条第（一）项`: a caption of the active-disclosure table (as the layouts print them),
@@ -212,8 +225,9 @@ pub fn sections(
                     Section { no: Some(*n), title: standard_title(*n).to_string(), paragraphs: Vec::new() },
                 ));
             }
-            Item::Section(_, text) => freeform_line(text, None, &mut sections, &mut cur),
-            Item::Text { text, level, .. } => {
+            Item::Section(_, line) => freeform_line(line, None, &mut sections, &mut cur),
+            Item::Text { line, level, .. } => {
+                let text = &line.key;
                 if is_folio(text) || is_ad_caption(text) {
                     continue;
                 }
@@ -228,9 +242,9 @@ pub fn sections(
                     continue;
                 }
                 if standard {
-                    cur.paragraphs.push(text.clone());
+                    cur.paragraphs.push(line.text.clone());
                 } else {
-                    freeform_line(text, *level, &mut sections, &mut cur);
+                    freeform_line(line, *level, &mut sections, &mut cur);
                 }
             }
             _ => {}
@@ -242,15 +256,16 @@ pub fn sections(
     sections
 }
 
-fn freeform_line(text: &str, level: Option<u8>, sections: &mut Vec<Section>, cur: &mut Section) {
-    match freeform_heading(text, level) {
+fn freeform_line(line: &Line, level: Option<u8>, sections: &mut Vec<Section>, cur: &mut Section) {
+    match freeform_heading(&line.key, level) {
         Some((head, rest)) => {
-            sections.push(std::mem::replace(cur, Section { no: None, title: head, paragraphs: Vec::new() }));
+            let title = line.part(head).text;
+            sections.push(std::mem::replace(cur, Section { no: None, title, paragraphs: Vec::new() }));
             if !rest.is_empty() {
-                cur.paragraphs.push(rest);
+                cur.paragraphs.push(line.part(rest).text);
             }
         }
-        None => cur.paragraphs.push(text.to_string()),
+        None => cur.paragraphs.push(line.text.clone()),
     }
 }
 
@@ -270,21 +285,28 @@ mod tests {
     use super::*;
 
     fn text(t: &str) -> Item {
-        Item::Text { text: t.into(), level: None, align: Align::Justify }
+        Item::Text { line: Line::new(t), level: None, align: Align::Justify }
+    }
+
+    fn shown(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Section(n, l) => format!("§{n} {}", l.text),
+                Item::Text { line, .. } => line.text.clone(),
+                _ => String::new(),
+            })
+            .collect()
     }
 
     #[test]
     fn headings_inside_a_flattened_line_are_split_out() {
-        let items = split_inline_headings(vec![text("前言。一、总体情况 今年我局。二、主动公开政府信息情况 见下表")]);
-        let kinds: Vec<String> = items
-            .iter()
-            .map(|i| match i {
-                Item::Section(n, t) => format!("§{n} {t}"),
-                Item::Text { text, .. } => text.clone(),
-                _ => String::new(),
-            })
-            .collect();
-        assert_eq!(kinds, ["前言。", "§1 一、总体情况", "今年我局。", "§2 二、主动公开政府信息情况", "见下表"]);
+        let items =
+            split_inline_headings(vec![text("前言。一、总体情况 今年，我局。二、主动公开政府信息情况：见下表（略）")]);
+        assert_eq!(
+            shown(&items),
+            ["前言。", "§1 一、总体情况", "今年，我局。", "§2 二、主动公开政府信息情况", "见下表（略）"]
+        );
     }
 
     #[test]
@@ -294,20 +316,23 @@ mod tests {
             text("三、收到和处理政府信息公开申请情况:本年度共收到申请3件"),
             text("二、主动公开"),
         ]);
-        assert!(matches!(&items[0], Item::Section(1, _)));
-        assert!(matches!(&items[1], Item::Section(3, t) if t == "三、收到和处理政府信息公开申请情况:"));
-        assert_eq!(items[2].text(), Some("本年度共收到申请3件"));
-        assert_eq!(items[3].text(), Some("二、主动公开"), "out of order: text");
+        assert_eq!(
+            shown(&items),
+            ["§1 一、总体情况", "§3 三、收到和处理政府信息公开申请情况:", "本年度共收到申请3件", "二、主动公开"],
+            "out of order: text"
+        );
+        let items = mark_section_headings(vec![text("一、总体情况：２０２３年，我局（略）")]);
+        assert_eq!(shown(&items), ["§1 一、总体情况：", "２０２３年，我局（略）"]);
     }
 
     #[test]
     fn sections_drop_chrome_folios_and_end_at_the_footer() {
         let items = vec![
             text("本报告依据《条例》编制。"),
-            Item::Section(1, "一、总体情况".into()),
-            text("今年我局认真贯彻。"),
+            Item::Section(1, Line::new("一、总体情况")),
+            text("今年，我局认真贯彻（略）。"),
             text("— 2 —"),
-            Item::Section(6, "六、其他需要报告的事项".into()),
+            Item::Section(6, Line::new("六、其他需要报告的事项")),
             text("无。"),
             text("打印本页 关闭窗口"),
             text("网站地图以后的一切"),
@@ -315,15 +340,27 @@ mod tests {
         let consumed = vec![false; items.len()];
         let s = sections(&items, &consumed, 0, true, &mut Props::new());
         assert_eq!(s.iter().map(|s| s.no).collect::<Vec<_>>(), [Some(0), Some(1), Some(6)]);
-        assert_eq!(s[1].paragraphs, ["今年我局认真贯彻。"]);
+        assert_eq!(s[1].paragraphs, ["今年，我局认真贯彻（略）。"], "as printed");
         assert_eq!(s[2].paragraphs, ["无。"]);
     }
 
     #[test]
     fn freeform_headings_keep_their_words() {
-        assert_eq!(freeform_heading("一、加强组织领导", None), Some(("加强组织领导".into(), String::new())));
+        assert_eq!(freeform_heading("一、加强组织领导", None), Some(("加强组织领导", "")));
         let long = format!("二、强化平台建设 {}", "我局持续推进平台建设。".repeat(5));
-        assert_eq!(freeform_heading(&long, None).map(|h| h.0), Some("强化平台建设".into()));
+        assert_eq!(freeform_heading(&long, None).map(|h| h.0), Some("强化平台建设"));
+        let mut sections = Vec::new();
+        let mut cur = Section { no: None, title: String::new(), paragraphs: Vec::new() };
+        freeform_line(
+            &Line::new(
+                "三、（一）公开平台 我局，持续推进。。。。。。。。。。。。。。。。。。。。。。。。。。。。。。。。。。",
+            ),
+            None,
+            &mut sections,
+            &mut cur,
+        );
+        assert_eq!(cur.title, "（一）公开平台");
+        assert!(cur.paragraphs[0].starts_with("我局，"));
         assert_eq!(freeform_heading("今年以来。", None), None);
     }
 }
