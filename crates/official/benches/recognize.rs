@@ -50,14 +50,14 @@ fn adversarial(kb: usize) -> Vec<(&'static str, Document)> {
 }
 
 fn scaling() {
-    println!("\n{:<40} {:>12} {:>12} {:>7}", "input", "20 KB (ms)", "200 KB (ms)", "ratio");
-    for ((name, small), (_, large)) in adversarial(20).into_iter().zip(adversarial(200)) {
+    println!("\n{:<40} {:>12} {:>12} {:>7}", "input", "50 KB (ms)", "500 KB (ms)", "ratio");
+    for ((name, small), (_, large)) in adversarial(50).into_iter().zip(adversarial(500)) {
         let once = |d: &Document| {
             let t = Instant::now();
             std::hint::black_box(nianbao_official::recognize(d));
             t.elapsed()
         };
-        let best = |d: &Document| (0..3).map(|_| once(d)).min().unwrap();
+        let best = |d: &Document| (0..5).map(|_| once(d)).min().unwrap();
         let (s, l) = (best(&small), best(&large));
         println!(
             "{:<40} {:>12.2} {:>12.2} {:>7.1}",

@@ -8,5 +8,5 @@ mod recognize;
 mod render;
 
 pub use normalize::normalize;
-pub use recognize::{agency_from_title, recognize, Recognized};
+pub use recognize::{agency_from_title, recognize, recognize_with, Options, Recognized};
 pub use render::{data_table, render, DATA_HEADER, DATA_NAME, TABLE_NAMES};

@@ -5,7 +5,7 @@
 use crate::labels::{cell_value, CellValue};
 use crate::recognize::find::known_labels;
 use nianbao_chinese::{date_line, fold_width, is_index_no};
-use nianbao_document::{Align, Block, Document, Table};
+use nianbao_document::{Align, Block, Document, Source, Table};
 
 /// A line of text as printed, and the key it is matched by: the same characters with
 /// full-width forms folded (`（一）２０２１年，` → `(一)2021年,`). Recognition reads the key and
@@ -21,8 +21,16 @@ impl Line {
     pub fn new(printed: &str) -> Line {
         // Zero-width characters are the only ones folding drops: gone from both, the two stay
         // character for character.
-        let text: String = printed.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{FEFF}')).collect();
-        Line { key: fold_width(&text).into_owned(), text }
+        let text: String = if printed.contains(['\u{200B}', '\u{FEFF}']) {
+            printed.chars().filter(|c| !matches!(c, '\u{200B}' | '\u{FEFF}')).collect()
+        } else {
+            printed.to_string()
+        };
+        let key = match fold_width(&text) {
+            std::borrow::Cow::Borrowed(_) => text.clone(),
+            std::borrow::Cow::Owned(k) => k,
+        };
+        Line { key, text }
     }
 
     /// The part of the line whose key is `part`, which must be a slice of `self.key`.
@@ -92,6 +100,8 @@ pub enum Item {
         line: Line,
         level: Option<u8>,
         align: Align,
+        /// Where the block of the line was printed.
+        source: Option<Source>,
     },
     /// A standard section heading, found standalone or inside a longer line, and its text as
     /// printed (used when the report turns out to be freeform after all).
@@ -116,16 +126,16 @@ pub type Props = Vec<(String, String)>;
 
 /// A table's cells, folded for matching.
 pub fn table_texts(t: &Table) -> Vec<Vec<String>> {
-    t.rows.iter().map(|r| r.iter().map(|c| Line::new(c.text.trim()).key).collect()).collect()
+    t.rows.iter().map(|r| r.iter().map(|c| fold_width(c.text.trim()).into_owned()).collect()).collect()
 }
 
 pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<Item> {
     let mut out = Vec::new();
-    let push_lines = |out: &mut Vec<Item>, text: &str, level: Option<u8>, align: Align| {
+    let push_lines = |out: &mut Vec<Item>, text: &str, level: Option<u8>, align: Align, source: &Option<Source>| {
         for line in text.split('\n') {
             let line = collapse(line);
             if !line.is_empty() {
-                out.push(Item::Text { line: Line::new(&line), level, align });
+                out.push(Item::Text { line: Line::new(&line), level, align, source: source.clone() });
             }
         }
     };
@@ -140,8 +150,8 @@ pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Heading { text, .. } if names.contains(&text.trim()) => {}
-            Block::Heading { level, text, .. } => push_lines(&mut out, text, Some(*level), Align::Justify),
-            Block::Paragraph { text, align, .. } => push_lines(&mut out, text, None, *align),
+            Block::Heading { level, text, source } => push_lines(&mut out, text, Some(*level), Align::Justify, source),
+            Block::Paragraph { text, align, source } => push_lines(&mut out, text, None, *align, source),
             Block::Image { alt } => out.push(Item::Image(alt.clone())),
             Block::Table(t) => {
                 let cells = table_texts(t);
@@ -179,7 +189,7 @@ pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<
                         ));
                     }
                     for c in t.rows.iter().flatten() {
-                        push_lines(&mut out, c.text.trim(), None, Align::Justify);
+                        push_lines(&mut out, c.text.trim(), None, Align::Justify, &c.source);
                     }
                 }
             }

@@ -27,7 +27,7 @@ pub fn find_title(items: &[Item], limit: usize) -> (Option<Line>, usize) {
         .iter()
         .enumerate()
         .filter_map(|(i, it)| match it {
-            Item::Text { line, level, align } => Some((i, line, *level, *align)),
+            Item::Text { line, level, align, .. } => Some((i, line, *level, *align)),
             _ => None,
         })
         .collect();
@@ -207,7 +207,7 @@ mod tests {
     use super::*;
 
     fn line(t: &str, level: Option<u8>, align: Align) -> Item {
-        Item::Text { line: Line::new(t), level, align }
+        Item::Text { line: Line::new(t), level, align, source: None }
     }
 
     #[test]

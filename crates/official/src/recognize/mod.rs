@@ -15,19 +15,42 @@ mod values;
 use crate::normalize::normalize;
 use items::{collect_props, Item, Line, Props};
 use nianbao_document::Document;
-use nianbao_report::{Layout, Report};
+use nianbao_report::{Grade, Layout, Recognition, Report};
 
 pub use meta::agency_from_title;
 pub use sections::standard_title;
 
-/// A report and what recognition noticed on the way (shown by `nianbao inspect`).
+/// A report, what recognition noticed and decided on the way (shown by `nianbao inspect`), and
+/// its grade.
 #[derive(Debug, Clone)]
 pub struct Recognized {
     pub report: Report,
     pub notes: Vec<String>,
+    /// `exact`, `review` or `failed` (see [`Grade`]); [`recognize_with`] also puts it in the
+    /// report as `recognition`.
+    pub grade: Grade,
 }
 
+/// What recognition writes besides the report's values.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// For every non-null cell, where it was printed and its text as printed (the tables'
+    /// `provenance`, from the Document's `source` of the cell or the line).
+    pub provenance: bool,
+}
+
+/// The report in a Document, with its per-table review (`missing`, `unplaced`, `review`); the
+/// grade is in [`Recognized::grade`] and left out of the report, which thus compares equal to
+/// a report of contract 1.0 read from JSON. [`recognize_with`] gives the whole of contract 1.1.
 pub fn recognize(doc: &Document) -> Recognized {
+    let mut r = recognize_with(doc, &Options::default());
+    r.report.recognition = None;
+    r
+}
+
+/// The report in a Document with its `recognition` grade, and the tables' provenance when
+/// asked for.
+pub fn recognize_with(doc: &Document, options: &Options) -> Recognized {
     let mut doc = doc.clone();
     normalize(&mut doc);
     let mut notes = Vec::new();
@@ -51,7 +74,9 @@ pub fn recognize(doc: &Document) -> Recognized {
     let found = find::tables(&doc, &items, &mut notes);
     let sections = sections::sections(&items, &found.consumed, body_start, standard, &mut props);
 
-    let tables = review::build_tables(&found.records, &mut notes);
+    let fill = values::Fill { provenance: options.provenance };
+    let built = review::build(&found, fill, &mut notes);
+    let tables = built.tables;
     let layout =
         tables.applications.as_ref().or(tables.active_disclosure.as_ref()).map_or(Layout::Freeform, |t| t.layout);
     let meta = meta::meta(title, &sections, &props, layout);
@@ -61,5 +86,6 @@ pub fn recognize(doc: &Document) -> Recognized {
         report.sections = sections;
     }
     report.tables = tables;
-    Recognized { report, notes }
+    report.recognition = Some(Recognition { grade: built.grade });
+    Recognized { report, notes, grade: built.grade }
 }

@@ -57,7 +57,7 @@ fn heading_at(s: &str) -> Option<(u8, usize)> {
 pub fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        let Item::Text { line, level, align } = &item else {
+        let Item::Text { line, level, align, source } = &item else {
             out.push(item);
             continue;
         };
@@ -99,7 +99,7 @@ pub fn split_inline_headings(items: Vec<Item>) -> Vec<Item> {
                         part.trimmed(str::trim)
                     };
                     if !t.key.is_empty() {
-                        out.push(Item::Text { line: t, level: *level, align: *align });
+                        out.push(Item::Text { line: t, level: *level, align: *align, source: source.clone() });
                     }
                 }
             }
@@ -119,14 +119,21 @@ pub fn mark_section_headings(items: Vec<Item>) -> Vec<Item> {
                 last = *n;
                 out.push(item);
             }
-            Item::Section(_, line) => out.push(Item::Text { line: line.clone(), level: None, align: Align::Justify }),
-            Item::Text { line, level, align } => match standalone_heading(&line.key) {
+            Item::Section(_, line) => {
+                out.push(Item::Text { line: line.clone(), level: None, align: Align::Justify, source: None })
+            }
+            Item::Text { line, level, align, source } => match standalone_heading(&line.key) {
                 Some((n, rest)) if n > last => {
                     last = n;
                     let start = rest.as_ptr() as usize - line.key.as_ptr() as usize;
                     out.push(Item::Section(n, line.trimmed(|k| k[..start].trim())));
                     if !rest.is_empty() {
-                        out.push(Item::Text { line: line.part(rest), level: *level, align: *align });
+                        out.push(Item::Text {
+                            line: line.part(rest),
+                            level: *level,
+                            align: *align,
+                            source: source.clone(),
+                        });
                     }
                 }
                 _ => out.push(item),
@@ -285,7 +292,7 @@ mod tests {
     use super::*;
 
     fn text(t: &str) -> Item {
-        Item::Text { line: Line::new(t), level: None, align: Align::Justify }
+        Item::Text { line: Line::new(t), level: None, align: Align::Justify, source: None }
     }
 
     fn shown(items: &[Item]) -> Vec<String> {

@@ -1,99 +1,288 @@
-//! Reading values: a printed row's cells into the columns of its template row, printed
-//! markers kept.
+//! Reading values: an aligned row's cells into the columns of its template row, printed markers
+//! kept; and what could not be read surely kept too — numbers without a cell go to the table's
+//! `unplaced`, template rows without a printed row to `missing`, and every guess to `review`.
 
-use crate::labels::CellValue;
-use crate::recognize::find::Record;
-use nianbao_report::layout::{self, Row};
-use nianbao_report::{Num, ReviewLitigation, RowTable, Value};
+use crate::labels::{oddity, CellValue};
+use crate::recognize::align::{Alignment, How, Printed};
+use crate::recognize::find::Piece;
+use nianbao_report::layout::Column;
+use nianbao_report::{
+    ExtraRow, IndexMap, Num, Provenance, Recognized, Review, ReviewKind, ReviewLitigation, RowTable, Unplaced, Value,
+};
 
-/// Fits a record's values to `n` columns: surplus blanks are dropped from the front (cells
-/// covered by a merged label), then from the back (padding); surplus numbers are dropped from
-/// the back.
-pub fn fit(values: &[(String, CellValue)], n: usize) -> Vec<(String, CellValue)> {
-    let mut v: Vec<_> = values.to_vec();
-    while v.len() > n && matches!(v.first(), Some((_, CellValue::Null(None)))) {
+/// What to fill besides the values.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fill {
+    /// Where each value was printed.
+    pub provenance: bool,
+}
+
+fn review(r: &mut Recognized, kind: ReviewKind, key: Option<&str>, printed: Option<&str>, note: String) {
+    r.review.push(Review {
+        kind,
+        key: key.map(str::to_string),
+        printed: printed.filter(|p| !p.is_empty()).map(str::to_string),
+        note,
+    });
+}
+
+fn holds_figure(p: &Piece) -> bool {
+    matches!(p.value, CellValue::Number(_) | CellValue::Odd)
+}
+
+fn texts(values: &[&Piece]) -> Vec<String> {
+    values.iter().map(|p| p.text.clone()).collect()
+}
+
+fn unplace(r: &mut Recognized, p: &Printed, values: Vec<String>, key: Option<&str>, reason: String) {
+    review(r, ReviewKind::Unplaced, key, Some(&p.label), reason.clone());
+    r.unplaced.push(Unplaced { label: p.label.clone(), values, reason, source: p.source.cloned() });
+}
+
+fn shown(label: &str) -> String {
+    if label.is_empty() {
+        return "(no label)".into();
+    }
+    let mut t: String = label.chars().take(30).collect();
+    if label.chars().count() > 30 {
+        t.push('…');
+    }
+    format!("“{t}”")
+}
+
+/// Values for a row's columns (None where unsure), and the cells beyond them.
+pub type Fitted<'a> = (Option<Vec<Option<&'a Piece>>>, Vec<&'a Piece>);
+
+/// A row's values fitted to `n` columns: surplus blanks are dropped from the front (cells
+/// covered by a merged label), then from the back (padding). Returns the values for the
+/// columns, or None when the row has fewer than `n` cells and nothing tells which are blank;
+/// and the surplus cells beyond the `n`th.
+pub fn fit(values: &[Piece], n: usize, ragged: bool) -> Fitted<'_> {
+    let blank = |p: &Piece| matches!(p.value, CellValue::Null(None));
+    let mut v: Vec<&Piece> = values.iter().collect();
+    while v.len() > n && v.first().is_some_and(|p| blank(p)) {
         v.remove(0);
     }
-    while v.len() > n && matches!(v.last(), Some((_, CellValue::Null(None)))) {
+    while v.len() > n && v.last().is_some_and(|p| blank(p)) {
         v.pop();
     }
-    v.truncate(n);
-    v
+    let surplus = if v.len() > n { v.split_off(n) } else { Vec::new() };
+    // A row of blanks a flat run dropped entirely, or a grid row cut short: the cells it lacks
+    // are blank. Otherwise a value is missing from the middle of the row, and which one is not
+    // known.
+    if v.len() < n && !v.is_empty() && !ragged {
+        return (None, surplus);
+    }
+    let mut cells: Vec<Option<&Piece>> = v.into_iter().map(Some).collect();
+    cells.resize(n, None);
+    (Some(cells), surplus)
 }
 
-pub fn to_value(v: &CellValue) -> Value {
-    match v {
-        CellValue::Number(n) => Some(Num(*n)),
+/// One cell's value, with its mark, provenance and notes.
+fn read_cell(
+    r: &mut Recognized,
+    marks: &mut IndexMap<String, String>,
+    p: &Printed,
+    key: &str,
+    col: &str,
+    cell: Option<&Piece>,
+    fill: Fill,
+) -> Value {
+    let cell_key = || format!("{key}.{col}");
+    let piece = cell?;
+    match &piece.value {
+        CellValue::Number(n) => {
+            if let Some(odd) = oddity(&piece.text, col == "amount") {
+                review(r, ReviewKind::OddNumber, Some(&cell_key()), Some(&piece.text), format!("read {n} from {odd}"));
+            }
+            if fill.provenance {
+                let source = piece.source.clone().unwrap_or_default();
+                r.provenance.insert(cell_key(), Provenance { text: piece.text.clone(), source });
+            }
+            Some(Num(*n))
+        }
+        CellValue::Null(Some(m)) => {
+            marks.insert(cell_key(), m.clone());
+            None
+        }
+        CellValue::Odd => {
+            let k = cell_key();
+            let reason = format!("“{}” in {k} is not a number: the cell is left blank", piece.text);
+            unplace(r, p, vec![piece.text.clone()], Some(&k), reason);
+            None
+        }
         _ => None,
     }
 }
 
-fn mark(v: &CellValue) -> Option<&str> {
-    match v {
-        CellValue::Null(Some(m)) => Some(m),
-        _ => None,
+/// Why a row was placed where it was, if that was a guess.
+fn placed(r: &mut Recognized, p: &Printed, key: &str, how: How) {
+    let note = match how {
+        How::Exact => return,
+        How::Variant => return,
+        How::Cut => format!("{} is the start of the label of {key} alone: its end was cut off", shown(&p.label)),
+        How::Fuzzy(s) => format!("{} read as {key} ({:.0}% alike)", shown(&p.label), s * 100.0),
+        How::Position if p.shared() => {
+            format!(
+                "{} is one label merged over several rows: this one placed as {key} by its position",
+                shown(&p.label)
+            )
+        }
+        How::Position => format!("a row without a label placed as {key} by its position"),
+    };
+    let kind = if matches!(how, How::Position) { ReviewKind::ByPosition } else { ReviewKind::FuzzyLabel };
+    review(r, kind, Some(key), Some(&p.label), note);
+}
+
+/// The cells of an aligned row, in its template row's columns. None when they cannot be placed
+/// surely (then they are unplaced).
+fn read_row(
+    r: &mut Recognized,
+    marks: &mut IndexMap<String, String>,
+    p: &Printed,
+    key: &str,
+    columns: &[Column],
+    fill: Fill,
+) -> Option<IndexMap<String, Value>> {
+    let (cells, surplus) = fit(p.values, columns.len(), p.ragged);
+    // Surplus numbers are unplaced; markers and blanks beyond the columns hold none.
+    if surplus.iter().any(|s| holds_figure(s)) {
+        let reason =
+            format!("{} has {} more cells than the {} columns of {key}", shown(&p.label), surplus.len(), columns.len());
+        unplace(r, p, texts(&surplus), Some(key), reason);
+    }
+    let Some(cells) = cells else {
+        let n = p.values.len();
+        let reason = format!("{n} cells for the {} columns of {key}: which are blank is not known", columns.len());
+        unplace(r, p, p.values.iter().map(|v| v.text.clone()).collect(), Some(key), reason);
+        return None;
+    };
+    let mut row = IndexMap::new();
+    for (col, cell) in columns.iter().zip(cells) {
+        let v = read_cell(r, marks, p, key, col.key, cell, fill);
+        row.insert(col.key.to_string(), v);
+    }
+    Some(row)
+}
+
+/// A template row the model lacks: not printed, or printed with cells that could not be placed.
+fn missing(r: &mut Recognized, key: &str, label: &str, printed: bool) {
+    r.missing.push(key.to_string());
+    let why = if printed { "is printed, but its cells could not be placed" } else { "is not printed" };
+    review(r, ReviewKind::Missing, Some(key), None, format!("{key} ({label}) {why}"));
+}
+
+/// A table of rows from its alignment. Printed rows left out with numbers in them are extra
+/// rows (`extras`, section 二's provincial rows) or unplaced.
+pub fn row_table(a: &Alignment, extras: bool, fill: Fill) -> RowTable {
+    let mut t = RowTable::new(a.layout);
+    let mut r = Recognized::default();
+    for (j, target) in a.targets.iter().enumerate() {
+        let Some((p, how)) = a.printed_of(j) else { continue };
+        placed(&mut r, p, target.key(), how);
+        if let Some(row) = read_row(&mut r, &mut t.marks, p, target.key(), target.columns(), fill) {
+            t.rows.insert(target.key().to_string(), row);
+        }
+    }
+    for (j, target) in a.targets.iter().enumerate() {
+        let printed = a.printed_of(j).is_some();
+        if !t.rows.contains_key(target.key()) && (printed || !target.optional) {
+            missing(&mut r, target.key(), target.row.label.last().copied().unwrap_or_default(), printed);
+        }
+    }
+    for (p, m) in a.printed.iter().zip(&a.matched) {
+        if m.is_some() || !p.has_values() {
+            continue;
+        }
+        if extras && !p.label.is_empty() {
+            let values =
+                p.values.iter().map(|v| if let CellValue::Number(n) = v.value { Some(Num(n)) } else { None }).collect();
+            t.extra_rows.push(ExtraRow { label: p.label.clone(), values });
+            let note = format!("{} is not a row of the {} layout: kept in extra_rows", shown(&p.label), a.layout);
+            review(&mut r, ReviewKind::ExtraRow, None, Some(&p.label), note);
+        } else {
+            let reason = format!("{} is no row of the {} layout", shown(&p.label), a.layout);
+            unplace(&mut r, p, p.values.iter().map(|v| v.text.clone()).collect(), None, reason);
+        }
+    }
+    t.recognized = r;
+    t
+}
+
+/// Section 四 printed with a row per group: each aligned group's five outcomes.
+pub fn rl_from_rows(a: &Alignment, fill: Fill) -> ReviewLitigation {
+    let mut t = ReviewLitigation::default();
+    let mut r = Recognized::default();
+    for (j, target) in a.targets.iter().enumerate() {
+        let group = target.key();
+        match a.printed_of(j) {
+            Some((p, how)) => {
+                placed(&mut r, p, group, how);
+                match read_row(&mut r, &mut t.marks, p, group, target.columns(), fill) {
+                    Some(row) => set_outcomes(&mut t, group, &row),
+                    None => outcomes_missing(&mut r, group, true),
+                }
+            }
+            None => outcomes_missing(&mut r, group, false),
+        }
+    }
+    for (p, m) in a.printed.iter().zip(&a.matched) {
+        if m.is_none() && p.has_values() {
+            let reason = format!("{} is no group of section 四's table", shown(&p.label));
+            unplace(&mut r, p, p.values.iter().map(|v| v.text.clone()).collect(), None, reason);
+        }
+    }
+    t.recognized = r;
+    t
+}
+
+fn outcomes_missing(r: &mut Recognized, group: &str, printed: bool) {
+    for col in nianbao_report::layout::OUTCOMES {
+        r.missing.push(format!("{group}.{col}"));
+    }
+    let why = if printed { "could not be placed" } else { "are not printed" };
+    review(r, ReviewKind::Missing, Some(group), None, format!("the five cells of {group} {why}"));
+}
+
+fn set_outcomes(t: &mut ReviewLitigation, group: &str, row: &IndexMap<String, Value>) {
+    if let Some(g) = t.group_mut(group) {
+        for (col, v) in row {
+            if let Some(slot) = g.slot(col) {
+                *slot = *v;
+            }
+        }
     }
 }
 
-/// What recognition did with a table's records, for `inspect`.
-#[derive(Debug, Default, Clone)]
-pub struct Placement {
-    pub rows: usize,
-    pub cells: usize,
-    pub unplaced: Vec<String>,
-}
-
-fn fill_row(t: &mut RowTable, row: &Row, values: &[(String, CellValue)], p: &mut Placement) {
-    let fitted = fit(values, row.columns.len());
-    if fitted.len() < row.columns.len() {
-        p.unplaced.push(format!(
-            "row {} has {} of {} cells; the rest are blank",
-            row.key,
-            fitted.len(),
-            row.columns.len()
-        ));
+/// Section 四 printed as one row of fifteen cells, in the template's order.
+pub fn rl_from_cells(p: &Printed, fill: Fill) -> ReviewLitigation {
+    let mut t = ReviewLitigation::default();
+    let mut r = Recognized::default();
+    let (cells, surplus) = fit(p.values, 15, p.ragged);
+    if surplus.iter().any(|s| holds_figure(s)) {
+        let reason = format!("{} cells beyond the 15 of section 四's table", surplus.len());
+        unplace(&mut r, p, texts(&surplus), None, reason);
     }
-    let mut cells = nianbao_report::IndexMap::new();
-    for (i, col) in row.columns.iter().enumerate() {
-        let v = fitted.get(i).map(|x| &x.1);
-        cells.insert(col.key.to_string(), v.and_then(to_value));
-        if let Some(m) = v.and_then(mark) {
-            t.marks.insert(format!("{}.{}", row.key, col.key), m.to_string());
+    match cells {
+        Some(cells) => {
+            for (k, (group, _)) in nianbao_report::layout::REVIEW_LITIGATION.iter().enumerate() {
+                let mut row = IndexMap::new();
+                for (c, col) in nianbao_report::layout::OUTCOMES.iter().enumerate() {
+                    let v = read_cell(&mut r, &mut t.marks, p, group, col, cells[k * 5 + c], fill);
+                    row.insert(col.to_string(), v);
+                }
+                set_outcomes(&mut t, group, &row);
+            }
+        }
+        None => {
+            let reason =
+                format!("{} cells for the 15 of section 四's table: which are blank is not known", p.values.len());
+            unplace(&mut r, p, p.values.iter().map(|v| v.text.clone()).collect(), None, reason);
+            for (group, _) in nianbao_report::layout::REVIEW_LITIGATION {
+                outcomes_missing(&mut r, group, true);
+            }
         }
     }
-    p.rows += 1;
-    p.cells += fitted.len();
-    t.rows.insert(row.key.to_string(), cells);
-}
-
-/// Fills the rows found, in the layout's printed order. When a label occurs more than once
-/// (a header cell reading like a row label, a table printed twice), the first record with
-/// numbers wins.
-pub fn fill_rows<'a>(
-    t: &mut RowTable,
-    order: impl Iterator<Item = &'a Row>,
-    found: &[(&'static Row, &Record)],
-    p: &mut Placement,
-) {
-    for spec in order {
-        let cands: Vec<&Record> = found.iter().filter(|(r, _)| r.key == spec.key).map(|(_, rec)| *rec).collect();
-        let Some(best) = cands.iter().find(|r| r.has_number_or_mark()).or(cands.first()) else { continue };
-        if cands.iter().filter(|r| r.has_number_or_mark()).count() > 1 {
-            p.unplaced.push(format!("row {} appears again; the first one is kept", spec.key));
-        }
-        fill_row(t, spec, &best.values, p);
-    }
-}
-
-pub fn place_outcomes(t: &mut ReviewLitigation, group: &str, vals: &[(String, CellValue)], p: &mut Placement) {
-    for (col, (_, v)) in layout::OUTCOMES.iter().zip(vals) {
-        if let Some(slot) = t.group_mut(group).and_then(|g| g.slot(col)) {
-            *slot = to_value(v);
-        }
-        if let Some(m) = mark(v) {
-            t.marks.insert(format!("{group}.{col}"), m.to_string());
-        }
-        p.cells += 1;
-    }
-    p.rows += 1;
+    t.recognized = r;
+    t
 }
