@@ -141,6 +141,22 @@ fn head_match(c: &str, needles: &[Needle]) -> Option<(&'static str, usize, How)>
     keys.all(|k| k == key).then_some((key, len, How::Cut))
 }
 
+/// A match by a variant's words, of a label one or two characters off its template row's own
+/// label: a misprint of that label (`5.要求行政机关确认或重新出具已获取信`), read as a guess.
+fn misprint(c: &str, key: &'static str, how: How, needles: &[Needle]) -> How {
+    if how != How::Variant {
+        return how;
+    }
+    let Some(own) = needles.iter().find(|n| n.own && n.key == key) else { return how };
+    let sim = similarity(c, &own.core);
+    let off = ((1.0 - sim) * c.chars().count().max(own.len) as f64).round() as usize;
+    if (1..=2).contains(&off) && sim >= 0.8 {
+        How::Fuzzy(sim)
+    } else {
+        how
+    }
+}
+
 /// The key whose needle is equal to, or else the longest contained in, the label core.
 fn best_match(c: &str, needles: &[Needle]) -> Option<(&'static str, usize, How)> {
     let len = c.chars().count();
@@ -156,7 +172,7 @@ fn best_match(c: &str, needles: &[Needle]) -> Option<(&'static str, usize, How)>
             best = Some(n);
         }
     }
-    best.map(|n| (n.key, n.len, if n.own { How::Exact } else { How::Variant }))
+    best.map(|n| (n.key, n.len, misprint(c, n.key, if n.own { How::Exact } else { How::Variant }, needles)))
 }
 
 /// The captions of the applications table's row groups: (三)不予公开 … (六)其他处理.
@@ -352,7 +368,7 @@ pub fn app_printed(records: &[Record]) -> Vec<Printed<'_>> {
             // with its other pieces, if they make it whole.
             let alone = app_lookup(&label.key, group.as_deref());
             match alone {
-                Some((_, how)) if how != How::Cut => alone,
+                Some((_, How::Exact | How::Variant)) => alone,
                 _ => wrapped(records, i, group.as_deref()).or(alone),
             }
         };
@@ -363,7 +379,8 @@ pub fn app_printed(records: &[Record]) -> Vec<Printed<'_>> {
 
 /// A label of a flat run wrapped over lines: its head is in the labels before (group captions
 /// aside), or else its tail is the first label after the numbers (set between the lines). The
-/// next row's own label (the last before its numbers) is never this row's tail.
+/// next row's own label (the last before its numbers) is never this row's tail: issue 11's
+/// `2.其他法律行政止公开` was read as `3.危及“三安全一稳定”` that way.
 fn wrapped(records: &[Record], i: usize, group: Option<&str>) -> Option<(&'static str, How)> {
     let rec = &records[i];
     if !rec.flat {
@@ -373,8 +390,8 @@ fn wrapped(records: &[Record], i: usize, group: Option<&str>) -> Option<(&'stati
     let own: Vec<&str> = rec.label_keys().filter(|l| !is_group_caption(&core(l))).collect();
     let heads = (2..=own.len().min(4)).map(|k| own[own.len() - k..].concat());
     let next: Vec<&str> = records.get(i + 1).map_or(vec![], |n| {
-        let last = n.labels.len().saturating_sub(1);
-        n.label_keys().take(2.min(last)).collect()
+        let own = if n.has_number_or_mark() { n.labels.len().saturating_sub(1) } else { n.labels.len() };
+        n.label_keys().take(2.min(own)).collect()
     });
     // Text set in columns puts a group caption's pieces on the row's lines, between the lines
     // of its label (`2.没有现成信息需要另` / `三、  3 0 …` / `提供  行制作`): the tail may be
@@ -382,7 +399,14 @@ fn wrapped(records: &[Record], i: usize, group: Option<&str>) -> Option<(&'stati
     let tail = next.iter().map(|tail| format!("{label}{tail}")).collect::<Vec<_>>();
     let head = own.len().checked_sub(2).map(|k| own[k]);
     let around = head.into_iter().flat_map(|head| next.iter().map(move |tail| format!("{head}{tail}")));
-    heads.chain(tail).chain(around).find_map(|l| app_lookup(&l, group).filter(|(_, how)| *how != How::Cut))
+    // Pieces of caption columns set between a label's lines join it too: a joined label a
+    // character or two off is the layout's doing, not a misprint.
+    let joined = |l: String| match app_lookup(&l, group)? {
+        (_, How::Cut) => None,
+        (k, How::Fuzzy(_)) => Some((k, How::Variant)),
+        m => Some(m),
+    };
+    heads.chain(tail).chain(around).find_map(joined)
 }
 
 /// The printed rows of section 四's table printed with a row per group (行政复议, …, each with

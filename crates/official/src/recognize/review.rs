@@ -168,3 +168,84 @@ fn review_kind(k: ReviewKind) -> &'static str {
         ReviewKind::Layout => "layout",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{recognize_with, Options};
+    use nianbao_document::{Block, Cell, Document, Table};
+    use nianbao_report::Grade;
+
+    fn para(t: &str) -> Block {
+        Block::Paragraph { text: t.into(), align: Default::default(), source: None }
+    }
+
+    fn table(rows: &[&[&str]]) -> Block {
+        Block::Table(Table {
+            rows: rows.iter().map(|r| r.iter().map(|c| Cell::new(*c)).collect()).collect(),
+            ..Table::default()
+        })
+    }
+
+    fn grade(blocks: Vec<Block>) -> Grade {
+        recognize_with(&Document { blocks, ..Document::default() }, &Options::default()).grade
+    }
+
+    #[test]
+    fn prose_only_is_exact_and_nothing_is_a_table() {
+        let r = recognize_with(
+            &Document {
+                blocks: vec![
+                    para("一、总体情况"),
+                    para("本年度收到申请3件。"),
+                    para("二、主动公开政府信息情况"),
+                    para("无。"),
+                ],
+                ..Document::default()
+            },
+            &Options::default(),
+        );
+        assert_eq!(r.grade, Grade::Exact);
+        assert_eq!(r.report.recognition.map(|g| g.grade), Some(Grade::Exact));
+        assert!(r.report.tables.applications.is_none());
+    }
+
+    #[test]
+    fn an_image_where_a_table_would_be_fails() {
+        let blocks = vec![
+            para("三、收到和处理政府信息公开申请情况"),
+            Block::Image { alt: "统计表".into() },
+            para("四、政府信息公开行政复议、行政诉讼情况"),
+        ];
+        assert_eq!(grade(blocks), Grade::Failed);
+    }
+
+    #[test]
+    fn a_table_read_whole_is_exact_one_with_a_guess_is_review() {
+        let rows: [&[&str]; 3] = [&["第二十条第(五)项"], &["信息内容", "本年处理决定数量"], &["行政许可", "3"]];
+        let head = |rows: &[&[&str]]| {
+            vec![para("二、主动公开政府信息情况"), table(rows), para("三、收到和处理政府信息公开申请情况")]
+        };
+        // The table prints only the licensing block: the other rows are missing.
+        assert_eq!(grade(head(&rows)), Grade::Review);
+        let full: Vec<&[&str]> = vec![
+            &["第二十条第(一)项"],
+            &["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            &["规章", "0", "0", "0"],
+            &["行政规范性文件", "1", "0", "5"],
+            &["第二十条第(五)项"],
+            &["信息内容", "本年处理决定数量"],
+            &["行政许可", "3"],
+            &["第二十条第(六)项"],
+            &["信息内容", "本年处理决定数量"],
+            &["行政处罚", "12"],
+            &["行政强制", "0"],
+            &["第二十条第(八)项"],
+            &["信息内容", "本年收费金额(单位:万元)"],
+            &["行政事业性收费", "0"],
+        ];
+        assert_eq!(grade(head(&full)), Grade::Exact);
+        let mut typo = full.clone();
+        typo[9] = &["行政处法", "12"];
+        assert_eq!(grade(head(&typo)), Grade::Review);
+    }
+}

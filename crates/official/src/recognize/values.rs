@@ -286,3 +286,137 @@ pub fn rl_from_cells(p: &Printed, fill: Fill) -> ReviewLitigation {
     t.recognized = r;
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::align::{ad_printed, ad_targets, align, app_printed, app_targets, rl_printed, rl_targets};
+    use crate::recognize::find::{records, Record};
+    use nianbao_report::Layout;
+
+    fn recs(cells: &[&str]) -> Vec<Record> {
+        records(cells.iter().map(|s| Piece::new(s, None)))
+    }
+
+    fn ad(cells: &[&str], fill: Fill) -> RowTable {
+        let r = recs(cells);
+        row_table(&align(Layout::Gb2021, ad_printed(&r), ad_targets(Layout::Gb2021)), true, fill)
+    }
+
+    #[test]
+    fn markers_are_null_and_kept_blanks_are_null() {
+        let t = ad(&["第二十条第(一)项", "规章", "—", "/", "3", "行政规范性文件", "", "1", "2"], Fill::default());
+        assert_eq!(t.get("regulations", "issued"), None);
+        assert_eq!(t.marks.get("regulations.issued").map(String::as_str), Some("—"));
+        assert_eq!(t.marks.get("regulations.repealed").map(String::as_str), Some("/"));
+        assert_eq!(t.get("regulations", "in_force"), Some(Num(3.0)));
+        assert_eq!(t.get("normative_documents", "issued"), None);
+        assert!(!t.marks.contains_key("normative_documents.issued"));
+    }
+
+    #[test]
+    fn numbers_beyond_a_row_are_unplaced_and_a_row_short_of_cells_is_not_guessed() {
+        let t = ad(&["第二十条第(一)项", "规章", "1", "2", "3", "4", "行政规范性文件", "5", "6"], Fill::default());
+        assert_eq!(t.get("regulations", "in_force"), Some(Num(3.0)), "the first three are the row's");
+        assert_eq!(t.recognized.unplaced[0].values, ["4"]);
+        assert!(!t.rows.contains_key("normative_documents"), "two cells for three columns: not guessed");
+        assert_eq!(t.recognized.unplaced[1].values, ["5", "6"]);
+        assert!(t.recognized.missing.contains(&"normative_documents".to_string()));
+    }
+
+    #[test]
+    fn an_extra_row_is_kept_and_a_missing_row_listed() {
+        let t = ad(
+            &[
+                "第二十条第(五)项",
+                "行政许可",
+                "7",
+                "其他主动公开文件",
+                "9",
+                "第二十条第(八)项",
+                "行政事业性收费",
+                "1.5",
+            ],
+            Fill::default(),
+        );
+        assert_eq!(t.extra_rows.len(), 1);
+        assert_eq!(t.extra_rows[0].label, "其他主动公开文件");
+        assert_eq!(t.extra_rows[0].values, [Some(Num(9.0))]);
+        for key in ["regulations", "normative_documents", "punishment", "enforcement"] {
+            assert!(t.recognized.missing.contains(&key.to_string()), "{key}");
+        }
+        assert_eq!(t.get("fees", "amount"), Some(Num(1.5)));
+        let kinds: Vec<ReviewKind> = t.recognized.review.iter().map(|r| r.kind).collect();
+        assert!(kinds.contains(&ReviewKind::ExtraRow) && kinds.contains(&ReviewKind::Missing));
+    }
+
+    #[test]
+    fn odd_numbers_are_said_and_figures_that_are_none_unplaced() {
+        let mut cells = vec!["(一)予以公开", "3件", "０", "1,200", "约3", "0", "0", "1203"];
+        let r = recs(&cells);
+        let fill = Fill { provenance: true };
+        let t = row_table(&align(Layout::Gb2021, app_printed(&r), app_targets(Layout::Gb2021)), false, fill);
+        assert_eq!(t.get("granted", "natural_person"), Some(Num(3.0)));
+        assert_eq!(t.get("granted", "research"), Some(Num(1200.0)));
+        assert_eq!(t.get("granted", "nonprofit"), None, "约3 is no number");
+        let odd: Vec<(&str, &str)> = t
+            .recognized
+            .review
+            .iter()
+            .filter(|r| r.kind == ReviewKind::OddNumber)
+            .map(|r| (r.key.as_deref().unwrap(), r.printed.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            odd,
+            [("granted.natural_person", "3件"), ("granted.commercial", "０"), ("granted.research", "1,200")]
+        );
+        assert_eq!(t.recognized.unplaced[0].values, ["约3"]);
+        // Provenance: the text as printed, for every number.
+        assert_eq!(t.recognized.provenance["granted.natural_person"].text, "3件");
+        assert_eq!(t.recognized.provenance.len(), 6);
+        // Without the option, none.
+        cells[1] = "3";
+        let r = recs(&cells);
+        let t = row_table(&align(Layout::Gb2021, app_printed(&r), app_targets(Layout::Gb2021)), false, Fill::default());
+        assert!(t.recognized.provenance.is_empty());
+    }
+
+    #[test]
+    fn section_four_from_fifteen_cells_or_a_row_per_group() {
+        let mut cells = vec!["行政复议", "行政诉讼", "结果维持", "总计"];
+        cells.extend(["2", "1", "2", "2", "7", "0", "0", "0", "0", "0", "3", "0", "0", "1", "4"]);
+        let r = recs(&cells);
+        let values: Vec<Piece> = r.iter().flat_map(|r| r.values.iter().cloned()).collect();
+        let t = rl_from_cells(&crate::recognize::align::unlabelled(&values), Fill::default());
+        assert_eq!(t.review.total, Some(Num(7.0)));
+        assert_eq!(t.litigation_after_review.total, Some(Num(4.0)));
+        assert!(t.recognized.is_exact());
+        // Printed with a row per group, one group left out and one misprinted.
+        let r = recs(&[
+            "结果维持",
+            "总计",
+            "行政复义",
+            "1",
+            "0",
+            "0",
+            "0",
+            "1",
+            "未经复议直接起诉",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+        ]);
+        let t = rl_from_rows(&align(Layout::Gb2021, rl_printed(&r), rl_targets()), Fill::default());
+        assert_eq!(t.review.total, Some(Num(1.0)));
+        assert_eq!(t.litigation_direct.total, Some(Num(0.0)));
+        assert_eq!(t.litigation_after_review.total, None);
+        assert!(t.recognized.missing.contains(&"litigation_after_review.total".to_string()));
+        assert!(t
+            .recognized
+            .review
+            .iter()
+            .any(|r| r.kind == ReviewKind::FuzzyLabel && r.key.as_deref() == Some("review")));
+    }
+}
