@@ -291,11 +291,24 @@ impl Printed<'_> {
     }
 }
 
+/// A label wrapped over lines in its cell, as one line: Chinese text runs on without a space.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        let wide = |c: Option<char>| c.is_some_and(nianbao_chinese::is_wide);
+        if i > 0 && !(wide(out.chars().last()) && wide(line.chars().next())) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 fn printed<'a>(rec: &'a Record, label: Option<&'a Piece>, values: &'a [Piece], group: Option<String>) -> Printed<'a> {
     let text = label.map_or("", |l| l.text.as_str());
     let key = label.map_or("", |l| l.key.as_str());
     Printed {
-        label: text.trim().to_string(),
+        label: one_line(text),
         values,
         source: label.and_then(|l| l.source.as_ref()).or_else(|| values.first().and_then(|v| v.source.as_ref())),
         core: core(key),
@@ -377,16 +390,21 @@ pub fn app_printed(records: &[Record]) -> Vec<Printed<'_>> {
     out
 }
 
-/// A label of a flat run wrapped over lines: its head is in the labels before (group captions
+/// A label of a flat run wrapped over lines (or of a grid row broken over a page): its head is in the labels before (group captions
 /// aside), or else its tail is the first label after the numbers (set between the lines). The
 /// next row's own label (the last before its numbers) is never this row's tail: issue 11's
 /// `2.其他法律行政止公开` was read as `3.危及“三安全一稳定”` that way.
 fn wrapped(records: &[Record], i: usize, group: Option<&str>) -> Option<(&'static str, How)> {
     let rec = &records[i];
-    if !rec.flat {
-        return None;
-    }
     let label = &rec.label()?.key;
+    if !rec.flat {
+        // In a grid, a label is whole in its cell, unless the row broke over a page: then the
+        // rest of the label comes in a row of its own, without values.
+        let next = records.get(i + 1).filter(|n| !n.has_number_or_mark() && !n.labels.is_empty())?;
+        let tail = next.label_keys().next()?;
+        return app_lookup(&format!("{label}{tail}"), group)
+            .filter(|(_, how)| matches!(how, How::Exact | How::Variant));
+    }
     let own: Vec<&str> = rec.label_keys().filter(|l| !is_group_caption(&core(l))).collect();
     let heads = (2..=own.len().min(4)).map(|k| own[own.len() - k..].concat());
     let next: Vec<&str> = records.get(i + 1).map_or(vec![], |n| {

@@ -164,8 +164,11 @@ pub fn items(doc: &Document, props: &mut Props, notes: &mut Vec<String>) -> Vec<
                     cells.iter().flatten().filter(|c| cell_value(c) == CellValue::Text).collect();
                 // Statistical tables hold labels and numbers; a table with sentences in it is
                 // a layout table around the page, whatever headings it contains.
-                let prose =
-                    labels.iter().any(|c| c.chars().count() > 80 || (c.contains('。') && c.chars().count() > 20));
+                // A note under the table (`注：本表数据…。`) is no sentence of the page.
+                let note = |c: &str| c.starts_with("注:") || c.starts_with("备注");
+                let prose = labels
+                    .iter()
+                    .any(|c| !note(c) && (c.chars().count() > 80 || (c.contains('。') && c.chars().count() > 20)));
                 if !prose && known_labels(labels.iter().copied()) >= 2 {
                     out.push(Item::Table(i));
                 } else {

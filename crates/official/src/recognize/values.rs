@@ -43,6 +43,7 @@ fn shown(label: &str) -> String {
     if label.is_empty() {
         return "(no label)".into();
     }
+    let label: String = label.split_whitespace().collect();
     let mut t: String = label.chars().take(30).collect();
     if label.chars().count() > 30 {
         t.push('…');
