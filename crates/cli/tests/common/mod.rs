@@ -102,3 +102,13 @@ pub fn half_width(v: &serde_json::Value) -> serde_json::Value {
         v => v.clone(),
     }
 }
+
+/// Recognition's grade of a file (`exact`, `review`, `failed`): the Document the binary's
+/// reader makes of it (`inspect --json`), recognized by the host's library.
+pub fn grade(home: &Path, file: &Path) -> String {
+    let o = run(nianbao(home).arg("inspect").arg("--json").arg(file));
+    assert!(o.status.success(), "inspect {} failed: {}", file.display(), stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let doc: nianbao_document::Document = serde_json::from_value(v["document"].clone()).expect("a Document");
+    nianbao_official::recognize_with(&doc, &nianbao_official::Options::default()).grade.key().to_string()
+}
