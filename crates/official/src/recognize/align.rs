@@ -14,6 +14,7 @@ use crate::recognize::find::{Piece, Record, HEADERS_2019, HEADERS_2021};
 use nianbao_chinese::{numbering, Numbering};
 use nianbao_report::layout::{self, Column, Row};
 use nianbao_report::Layout;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 // ---- what a label names, looked up
@@ -256,6 +257,9 @@ fn make_app_targets(layout: Layout) -> Vec<Target> {
         .collect()
 }
 
+/// The applicant columns a grid's header prints: (grid column, column key).
+pub type Header = Rc<[(usize, &'static str)]>;
+
 /// A printed row: its label, its values, and what its label says.
 #[derive(Debug, Clone)]
 pub struct Printed<'a> {
@@ -273,6 +277,8 @@ pub struct Printed<'a> {
     shared: Option<(usize, usize, usize)>,
     /// Its cells stop short of the grid's width: the rest are blank.
     pub ragged: bool,
+    /// The applicant columns its table's header prints: (grid column, column key).
+    pub header: Option<Header>,
 }
 
 impl Printed<'_> {
@@ -317,6 +323,7 @@ fn printed<'a>(rec: &'a Record, label: Option<&'a Piece>, values: &'a [Piece], g
         exact: None,
         shared: rec.shared,
         ragged: rec.ragged,
+        header: None,
     }
 }
 
@@ -352,8 +359,33 @@ pub fn ad_printed(records: &[Record]) -> Vec<Printed<'_>> {
     out
 }
 
+/// The applicant columns that the header rows of each grid print, by grid column: where a row's
+/// cells cannot be placed by their order, their columns still say which they are.
+fn applicant_headers(records: &[Record]) -> Vec<(usize, Header)> {
+    let mut blocks: Vec<usize> = records.iter().filter_map(|r| r.block).collect();
+    blocks.dedup();
+    let mut out = Vec::new();
+    for b in blocks {
+        let head = records.iter().filter(|r| r.block == Some(b)).take_while(|r| !r.has_number_or_mark());
+        let mut cols: Vec<(usize, &'static str)> = Vec::new();
+        for l in head.flat_map(|r| &r.labels) {
+            let Some((c0, _)) = l.cols.filter(|(c0, c1)| c1 - c0 == 1) else { continue };
+            let c = core(&l.key);
+            let named = layout::APPLICANTS.iter().find(|col| col.header.last().is_some_and(|h| core(h) == c));
+            if let Some(col) = named.filter(|col| !cols.iter().any(|(_, k)| *k == col.key)) {
+                cols.push((c0, col.key));
+            }
+        }
+        if cols.len() >= 2 {
+            out.push((b, cols.into()));
+        }
+    }
+    out
+}
+
 /// The printed rows of section 三's table, with the group caption each sits under.
 pub fn app_printed(records: &[Record]) -> Vec<Printed<'_>> {
+    let headers = applicant_headers(records);
     let mut out = Vec::new();
     let mut group: Option<String> = None;
     for (i, rec) in records.iter().enumerate() {
@@ -365,13 +397,14 @@ pub fn app_printed(records: &[Record]) -> Vec<Printed<'_>> {
                 group = None;
             }
         }
+        let header = headers.iter().find(|(b, _)| Some(*b) == rec.block).map(|(_, h)| h.clone());
         let Some(label) = rec.label() else {
             if rec.has_number_or_mark() {
-                out.push(printed(rec, None, &rec.values, group.clone()));
+                out.push(Printed { header, ..printed(rec, None, &rec.values, group.clone()) });
             }
             continue;
         };
-        let mut p = printed(rec, Some(label), &rec.values, group.clone());
+        let mut p = Printed { header, ..printed(rec, Some(label), &rec.values, group.clone()) };
         let c = &p.core;
         p.exact = if c == "其他处理" && !rec.values.is_empty() {
             // (六)其他处理 followed directly by numbers is the single gb2019 row.
@@ -478,6 +511,7 @@ pub fn unlabelled(values: &[Piece]) -> Printed<'_> {
         exact: None,
         shared: None,
         ragged: false,
+        header: None,
     }
 }
 

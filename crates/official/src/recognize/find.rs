@@ -48,13 +48,15 @@ pub struct Piece {
     pub source: Option<Source>,
     /// Row and index of the cell in its table's `rows`, for a cell of a grid.
     pub at: Option<(usize, usize)>,
+    /// The grid columns it covers (start, end), for a cell of a grid.
+    pub cols: Option<(usize, usize)>,
 }
 
 impl Piece {
     pub fn new(printed: &str, source: Option<Source>) -> Piece {
         let line = Line::new(printed.trim());
         let value = cell_value(&line.key);
-        Piece { text: line.text, key: line.key, value, source, at: None }
+        Piece { text: line.text, key: line.key, value, source, at: None, cols: None }
     }
 }
 
@@ -70,6 +72,8 @@ pub struct Record {
     pub flat: bool,
     /// A grid row that ends before the grid does: the cells it lacks are blank.
     pub ragged: bool,
+    /// The block of the grid it is a row of.
+    pub block: Option<usize>,
 }
 
 impl Record {
@@ -126,10 +130,14 @@ pub fn grid_records(t: &Table, block: usize) -> Vec<Record> {
     // The record whose last label is the cell at (row, index).
     let mut named_by: std::collections::HashMap<(usize, usize), usize> = Default::default();
     for (r, row) in t.rows.iter().enumerate() {
-        let pieces =
-            row.iter().enumerate().map(|(i, c)| Piece { at: Some((r, i)), ..Piece::new(&c.text, c.source.clone()) });
-        let mut recs = records(pieces);
         let slots = grid.slots.get(r).map(Vec::as_slice).unwrap_or_default();
+        let start = |i: usize| slots.iter().position(|s| s.is_some_and(|s| s.row == r && s.index == i));
+        let pieces = row.iter().enumerate().map(|(i, c)| Piece {
+            at: Some((r, i)),
+            cols: start(i).map(|c0| (c0, c0 + c.colspan.max(1) as usize)),
+            ..Piece::new(&c.text, c.source.clone())
+        });
+        let mut recs = records(pieces);
         let ragged = slots.last().is_some_and(Option::is_none);
         if let Some(first) = recs.first_mut().filter(|f| f.labels.is_empty() && !f.values.is_empty()) {
             let c0 = slots.iter().position(|s| s.is_some_and(|s| s.row == r));
@@ -148,6 +156,7 @@ pub fn grid_records(t: &Table, block: usize) -> Vec<Record> {
         }
         for mut rec in recs {
             rec.ragged = ragged;
+            rec.block = Some(block);
             if let Some(at) = rec.label().and_then(|l| l.at) {
                 named_by.insert(at, out.len());
             }

@@ -146,6 +146,13 @@ fn read_row(
     fill: Fill,
 ) -> Option<IndexMap<String, Value>> {
     let (cells, surplus) = fit(p.values, columns.len(), p.ragged);
+    if cells.is_none() || surplus.iter().any(|s| holds_figure(s)) {
+        // Not as many cells as columns: the columns of a grid's header may still say which
+        // each is.
+        if let Some(row) = by_headers(r, marks, p, key, columns, fill) {
+            return Some(row);
+        }
+    }
     // Surplus numbers are unplaced; markers and blanks beyond the columns hold none.
     if surplus.iter().any(|s| holds_figure(s)) {
         let reason =
@@ -163,6 +170,40 @@ fn read_row(
         let v = read_cell(r, marks, p, key, col.key, cell, fill);
         row.insert(col.key.to_string(), v);
     }
+    Some(row)
+}
+
+/// A row's cells placed by the columns its table's header prints them under, when every cell
+/// with a figure stands under a header that names an applicant column. Columns the header does
+/// not print are blank.
+fn by_headers(
+    r: &mut Recognized,
+    marks: &mut IndexMap<String, String>,
+    p: &Printed,
+    key: &str,
+    columns: &[Column],
+    fill: Fill,
+) -> Option<IndexMap<String, Value>> {
+    let header = p.header.as_ref()?;
+    let column_of = |v: &Piece| v.cols.and_then(|(c, _)| header.iter().find(|(h, _)| *h == c)).map(|(_, k)| *k);
+    if p.values.iter().any(|v| holds_figure(v) && column_of(v).is_none()) {
+        return None;
+    }
+    let mut row = IndexMap::new();
+    let mut absent = Vec::new();
+    for col in columns {
+        let cell = p.values.iter().find(|v| column_of(v) == Some(col.key));
+        if !header.iter().any(|(_, k)| *k == col.key) {
+            absent.push(col.key);
+        }
+        let v = read_cell(r, marks, p, key, col.key, cell, fill);
+        row.insert(col.key.to_string(), v);
+    }
+    let mut note = format!("{}: its cells placed by the column headers over them", shown(&p.label));
+    if !absent.is_empty() {
+        note.push_str(&format!("; the table prints no column {}", absent.join(", ")));
+    }
+    review(r, ReviewKind::ByPosition, Some(key), Some(&p.label), note);
     Some(row)
 }
 
@@ -419,5 +460,34 @@ mod tests {
             .review
             .iter()
             .any(|r| r.kind == ReviewKind::FuzzyLabel && r.key.as_deref() == Some("review")));
+    }
+
+    #[test]
+    fn a_table_without_one_applicant_column_is_read_by_its_headers() {
+        use crate::recognize::find::grid_records;
+        use nianbao_document::{Cell, Table};
+        // No 法律服务机构 column: six values a row, where position alone would shift them.
+        let row = |label: &str, v: [u32; 6]| {
+            std::iter::once(Cell::span(label, 1, 3))
+                .chain(v.iter().map(|n| Cell::new(n.to_string())))
+                .collect::<Vec<_>>()
+        };
+        let rows = vec![
+            vec![Cell::span("(本列数据的勾稽关系为:…)", 3, 3), Cell::span("申请人情况", 1, 6)],
+            vec![Cell::span("自然人", 2, 1), Cell::span("法人或其他组织", 1, 4), Cell::span("总计", 2, 1)],
+            ["商业企业", "科研机构", "社会公益组织", "其他"].iter().map(|h| Cell::new(*h)).collect(),
+            row("一、本年新收政府信息公开申请数量", [5, 1, 0, 0, 2, 8]),
+            row("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 1]),
+        ];
+        let r = grid_records(&Table { rows, ..Table::default() }, 3);
+        let t = row_table(&align(Layout::Gb2021, app_printed(&r), app_targets(Layout::Gb2021)), false, Fill::default());
+        assert_eq!(t.get("new_received", "other"), Some(Num(2.0)));
+        assert_eq!(t.get("new_received", "total"), Some(Num(8.0)));
+        assert_eq!(t.get("new_received", "legal_service"), None);
+        assert_eq!(t.get("carried_over", "total"), Some(Num(1.0)));
+        let notes: Vec<_> = t.recognized.review.iter().filter(|r| r.kind == ReviewKind::ByPosition).collect();
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].note.contains("no column legal_service"), "{}", notes[0].note);
+        assert!(t.recognized.unplaced.is_empty());
     }
 }
