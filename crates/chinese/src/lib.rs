@@ -4,6 +4,11 @@
 //! which words only page furniture uses. It knows nothing about any file format or about the
 //! annual report itself; plugins may depend on it.
 
+mod dates;
+mod numbering;
+
+pub use dates::{date_line, find_date, is_index_no, years};
+pub use numbering::{leading_numeral, numbering, strip_numbering, Numbering};
 use std::borrow::Cow;
 
 /// A Han ideograph (the URO, extension A, compatibility ideographs, and the supplementary
@@ -94,6 +99,14 @@ pub fn parse_number(text: &str) -> Option<f64> {
     let v: f64 = body.parse().ok()?;
     let neg = s.starts_with(['-', '−', '－']);
     Some(if neg { -v } else { v })
+}
+
+/// What a table cell prints for "no value": dashes, a slash, `无`, `不适用`.
+pub const NULL_MARKS: &[&str] = &["—", "——", "–", "-", "--", "―", "/", "／", "无", "不适用", "\\", "－", "一一"];
+
+/// Is the cell's text (trimmed) a printed "no value" marker?
+pub fn is_null_mark(text: &str) -> bool {
+    NULL_MARKS.contains(&text.trim())
 }
 
 /// Does the cell hold a number (see [`parse_number`])?

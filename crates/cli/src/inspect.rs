@@ -100,7 +100,7 @@ fn recognition(name: &str, layout: Layout, r: &Recognized) {
     for k in &r.missing {
         outln!("    missing   {} [{k}]", label(name, layout, k));
     }
-    for x in &r.review {
+    for x in &r.review_notes {
         let key = x.key.as_deref().map(|k| format!(" [{k}]")).unwrap_or_default();
         let printed = x.printed.as_deref().map(|p| format!(" “{}”", clip(p, 40))).unwrap_or_default();
         let kind = serde_json::to_value(x.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();

@@ -363,14 +363,10 @@ impl Host {
     }
 }
 
-/// The one place recognition is called.
-///
-/// PENDING(recognize_with): `nianbao-official` is gaining `recognize_with(&doc, &Options {
-/// provenance })`, which fills each table's `provenance`. When it lands, call it here with
-/// `provenance`; until then the flag is accepted and the report has no provenance.
+/// The one place recognition is called: the report carries its grade, and with `provenance`
+/// each table says where its cells were printed.
 fn recognize(doc: &Document, provenance: bool) -> Recognized {
-    let _ = provenance;
-    nianbao_official::recognize(doc)
+    nianbao_official::recognize_with(doc, &nianbao_official::Options { provenance })
 }
 
 /// A report as one line of JSON (for JSON Lines output).

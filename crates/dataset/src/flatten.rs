@@ -95,7 +95,7 @@ fn report_row(b: &mut TableBuilder, e: &Entry, duplicate: bool) {
         b.u32(count(&|f| f.rule == rule && f.is_problem()));
     }
     let sum = |f: &dyn Fn(&Recognized) -> usize| tables.map(|t| recognized(t).map(f).sum::<usize>() as u32);
-    b.u32(sum(&|r| r.missing.len())).u32(sum(&|r| r.unplaced.len())).u32(sum(&|r| r.review.len()));
+    b.u32(sum(&|r| r.missing.len())).u32(sum(&|r| r.unplaced.len())).u32(sum(&|r| r.review_notes.len()));
     b.end_row();
 }
 
@@ -134,7 +134,7 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn new(id: &'a str, table: &'static str, marks: &'a IndexMap<String, String>, rec: &'a Recognized) -> Ctx<'a> {
         let mut reviews: HashMap<&str, Vec<&'static str>> = HashMap::new();
-        for r in &rec.review {
+        for r in &rec.review_notes {
             if let Some(k) = &r.key {
                 let kinds = reviews.entry(k.as_str()).or_default();
                 if !kinds.contains(&kind_key(r.kind)) {

@@ -1,13 +1,19 @@
 //! Matching printed labels on meaning, not bytes, and reading cell values.
 
-use crate::normalize::is_han;
+use nianbao_chinese::{fold_width, is_han, is_null_mark};
+use nianbao_chinese::{parse_number, strip_numbering};
 
 /// The comparable core of a label: numbering (`一、`, `(三)`, `2.`) and parenthetical notes
 /// removed, then everything but Han characters, letters and digits dropped. So
 /// `(二)部分公开(区分处理的,只计这一情形,不计其他情形)` and `部分公开` compare equal, as do
 /// `3.危及“三安全一稳定”` and `3.危及"三安全一稳定"`.
 pub fn core(label: &str) -> String {
-    let s: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    let folded = fold_width(label);
+    let s: std::borrow::Cow<str> = if folded.contains(char::is_whitespace) {
+        folded.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        folded
+    };
     let s = strip_numbering(&s);
     let out = core_chars(s, true);
     // A label that is all parenthesis, like the applications table's corner note.
@@ -33,58 +39,6 @@ fn core_chars(s: &str, skip_notes: bool) -> String {
     out
 }
 
-const NUMERALS: &str = "一二三四五六七八九十";
-
-/// Removes one leading enumeration: `一、` `一.` `(一)` `（一）` `1.` `1、` `(1)`.
-pub fn strip_numbering(s: &str) -> &str {
-    let t = s.trim_start();
-    if let Some(rest) = t.strip_prefix(['(', '（']) {
-        let end = rest.find([')', '）']);
-        if let Some(e) = end {
-            let inner = &rest[..e];
-            if !inner.is_empty() && inner.chars().all(|c| NUMERALS.contains(c) || c.is_ascii_digit()) {
-                return &rest[e + rest[e..].chars().next().map_or(1, char::len_utf8)..];
-            }
-        }
-        return t;
-    }
-    let n = t.chars().take_while(|c| NUMERALS.contains(*c) || c.is_ascii_digit()).count();
-    if n == 0 {
-        return t;
-    }
-    let idx: usize = t.chars().take(n).map(char::len_utf8).sum();
-    let rest = &t[idx..];
-    match rest.chars().next() {
-        Some(c @ ('、' | '.' | '．' | ',' | '，')) => &rest[c.len_utf8()..],
-        _ => t,
-    }
-}
-
-/// The Chinese numeral (1–10) a string starts with, if followed by an enumeration mark.
-pub fn leading_numeral(s: &str) -> Option<(u8, &str)> {
-    let t = s.trim_start();
-    let mut chars = t.char_indices();
-    let (_, first) = chars.next()?;
-    let mut n = NUMERALS.chars().position(|c| c == first)? as u8 + 1;
-    let mut idx = first.len_utf8();
-    if n == 10 {
-        // 十一 and up are never section numbers here.
-        if let Some((_, c)) = chars.next() {
-            if NUMERALS.contains(c) {
-                n = 11;
-                idx += c.len_utf8();
-            }
-        }
-    }
-    let rest = &t[idx..];
-    let mark = rest.chars().next()?;
-    if matches!(mark, '、' | '.' | '．' | ',' | '，' | ' ') {
-        Some((n, rest[mark.len_utf8()..].trim_start()))
-    } else {
-        None
-    }
-}
-
 /// What a table cell holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CellValue {
@@ -93,16 +47,16 @@ pub enum CellValue {
     Null(Option<String>),
     /// Anything else: a label or header.
     Text,
+    /// A figure that is no number (`约3`), where a value is printed: never placed in a cell.
+    Odd,
 }
-
-const NULL_MARKS: &[&str] = &["—", "——", "–", "-", "--", "―", "/", "／", "无", "不适用", "\\", "－", "一一"];
 
 pub fn cell_value(text: &str) -> CellValue {
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
     if t.is_empty() {
         return CellValue::Null(None);
     }
-    if NULL_MARKS.contains(&t) {
+    if is_null_mark(t) {
         return CellValue::Null(Some(t.to_string()));
     }
     match parse_number(t) {
@@ -111,7 +65,61 @@ pub fn cell_value(text: &str) -> CellValue {
     }
 }
 
-pub use nianbao_chinese::parse_number;
+/// Text in a value cell that holds a figure but is no number: `约3`, `3左右`, `2021年`. Such a
+/// cell is read as an unsure value, never as a label or a number.
+pub fn looks_numeric(text: &str) -> bool {
+    let t = fold_width(text.trim());
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let other = t.chars().filter(|c| !c.is_ascii_digit() && !c.is_ascii_punctuation() && !c.is_whitespace()).count();
+    digits > 0 && other <= 2 && t.chars().count() <= 10 && strip_numbering(&t).len() == t.len()
+}
+
+/// Units a number may be printed with that are no surprise in an amount column.
+const AMOUNT_UNITS: &[&str] = &["元", "万元"];
+
+/// What is unusual in the printed text of a number (`3件`, `１２`, `1,234`, `1 2`), if anything;
+/// `amount` for the amount columns, where `元` and `万元` are the normal way to print one.
+pub fn oddity(printed: &str, amount: bool) -> Option<&'static str> {
+    let t = printed.trim();
+    if t.chars().any(|c| ('０'..='９').contains(&c)) {
+        return Some("full-width digits");
+    }
+    if t.contains([',', '，']) {
+        return Some("a thousands separator");
+    }
+    if t.contains(char::is_whitespace) {
+        return Some("spaces inside the number");
+    }
+    if t.starts_with(['+', '＋']) {
+        return Some("a plus sign");
+    }
+    if t.ends_with(|c: char| !c.is_ascii_digit() && c != '.') {
+        let unit = amount && AMOUNT_UNITS.iter().any(|u| t.ends_with(u));
+        return (!unit).then_some("a unit after the number");
+    }
+    None
+}
+
+/// How alike two label cores are: 1 − edit distance / the longer length, over characters.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if ca == cb { diag } else { 1 + diag.min(up).min(row[j]) };
+            diag = up;
+        }
+    }
+    1.0 - row[b.len()] as f64 / longest as f64
+}
 
 #[cfg(test)]
 mod tests {
@@ -124,18 +132,11 @@ mod tests {
         assert_eq!(core("商业\n企业"), "商业企业");
         assert_eq!(core("一、本年新收政府信息公开申请数量"), "本年新收政府信息公开申请数量");
         assert_eq!(core("（七）总计"), "总计");
+        assert_eq!(core("１．属于国家秘密"), "属于国家秘密");
         assert_eq!(core("上一年项目数量(指2019年事项数)"), "上一年项目数量");
         assert!(
             core("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)").starts_with("本列数据的勾稽关系")
         );
-    }
-
-    #[test]
-    fn numerals_are_read_with_their_mark() {
-        assert_eq!(leading_numeral("三、收到和处理").map(|x| x.0), Some(3));
-        assert_eq!(leading_numeral("六. 其他").map(|x| x.0), Some(6));
-        assert_eq!(leading_numeral("三是加强"), None);
-        assert_eq!(leading_numeral("十二、x").map(|x| x.0), Some(11));
     }
 
     #[test]
@@ -150,5 +151,36 @@ mod tests {
         assert_eq!(cell_value("规章"), CellValue::Text);
         assert_eq!(cell_value("1.属于国家秘密"), CellValue::Text);
         assert_eq!(cell_value("2021年"), CellValue::Text);
+    }
+
+    #[test]
+    fn figures_that_are_no_numbers() {
+        for t in ["约3", "3左右", "2021年", "３个多"] {
+            assert!(looks_numeric(t), "{t}");
+        }
+        for t in ["1.属于国家秘密", "规章", "(七)总计", "第1项情形", "本年收费金额(单位:万元)"]
+        {
+            assert!(!looks_numeric(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn unusual_printed_numbers() {
+        assert_eq!(oddity("3件", false), Some("a unit after the number"));
+        assert_eq!(oddity("１２", false), Some("full-width digits"));
+        assert_eq!(oddity("1,234", false), Some("a thousands separator"));
+        assert_eq!(oddity("75394432.52元", true), None);
+        assert_eq!(oddity("12", false), None);
+        assert_eq!(oddity("-3", false), None);
+        assert_eq!(oddity("0.5", false), None);
+    }
+
+    #[test]
+    fn similarity_of_cores() {
+        // The WPS typo of issue 11: three characters lost out of twelve.
+        assert_eq!(similarity("其他法律行政止公开", "其他法律行政法规禁止公开"), 0.75);
+        assert!(similarity("其他法律行政止公开", "危及三安全一稳定") < 0.2);
+        assert_eq!(similarity("规章", "规章"), 1.0);
+        assert_eq!(similarity("行政处法", "行政处罚"), 0.75);
     }
 }

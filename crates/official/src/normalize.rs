@@ -1,8 +1,9 @@
 //! Text normalization applied to every string of a document before recognition: pinyin that
-//! mirror sites inject after characters (`報(bào)告`) removed, traditional characters converted
-//! to simplified when the document is written in them, full-width ASCII folded to half-width.
+//! mirror sites inject after characters (`報(bào)告`) removed, and traditional characters
+//! converted to simplified when the document is written in them. Full-width forms are kept:
+//! the report keeps the document's punctuation, and recognition folds them only to match.
 
-pub use nianbao_chinese::{fold_width, is_han};
+use nianbao_chinese::is_han;
 use nianbao_document::Document;
 use std::borrow::Cow;
 
@@ -78,14 +79,9 @@ pub fn normalize(doc: &mut Document) {
         }
     });
     let traditional = is_traditional(&sample);
-    visit(doc, &mut |s: &mut String| {
-        if traditional {
-            *s = hanconv::t2s(s.as_str());
-        }
-        if let Cow::Owned(folded) = fold_width(s) {
-            *s = folded;
-        }
-    });
+    if traditional {
+        visit(doc, &mut |s: &mut String| *s = hanconv::t2s(s.as_str()));
+    }
 }
 
 /// Every string of the document: its properties, then its text.

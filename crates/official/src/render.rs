@@ -79,55 +79,8 @@ pub fn render(report: &Report) -> Document {
         blocks.push(Block::Heading { source: None, level: 2, text: format!("{num}{}", s.title) });
         paragraphs(&mut blocks, s, false, last == Some(s));
     }
-    let mut doc = Document { meta, blocks, notes: Vec::new(), ..Document::default() };
-    doc.for_each_text_mut(|t| *t = cjk_punctuation(t));
-    doc
-}
-
-fn is_cjk(c: char) -> bool {
-    nianbao_chinese::is_han(c)
-        || ('\u{3000}'..='\u{303F}').contains(&c)
-        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-        || "“”‘’《》".contains(c)
-}
-
-/// Chinese text is printed with full-width punctuation; the model keeps the half-width forms
-/// recognize folds to. Turns `,;:?!` after or before a Chinese character, and parentheses that
-/// touch Chinese text, back into `，；：？！（）`. Numbers (`1,234`, `10:30`) stay as they are.
-pub fn cjk_punctuation(s: &str) -> String {
-    if !s.contains([',', ';', ':', '?', '!', '(', ')']) {
-        return s.to_string();
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out: Vec<char> = chars.clone();
-    let mut open: Vec<usize> = Vec::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
-        match c {
-            ',' | ';' | ':' | '?' | '!'
-                if near_cjk
-                    && !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())) =>
-            {
-                out[i] = char::from_u32(c as u32 + 0xFEE0).unwrap_or(c);
-            }
-            '(' => open.push(i),
-            ')' => {
-                if let Some(o) = open.pop() {
-                    let inner = &chars[o + 1..i];
-                    let touches =
-                        chars.get(o.wrapping_sub(1)).is_some_and(|p| is_cjk(*p)) || inner.iter().any(|c| is_cjk(*c));
-                    if touches {
-                        out[o] = '（';
-                        out[i] = '）';
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out.into_iter().collect()
+    // The model holds the text as printed: it is written as it is.
+    Document { meta, blocks, notes: Vec::new(), ..Document::default() }
 }
 
 fn last_paragraph_section(report: &Report) -> Option<&Section> {
@@ -371,18 +324,4 @@ pub fn data_table(report: &Report) -> Table {
         }
     }
     Table { source: None, name: DATA_NAME.to_string(), header_rows: 1, rows }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cjk_punctuation;
-
-    #[test]
-    fn chinese_text_gets_full_width_punctuation_numbers_do_not() {
-        assert_eq!(cjk_punctuation("2023年,我镇(下称《条例》)公开:12条"), "2023年，我镇（下称《条例》）公开：12条");
-        assert_eq!(cjk_punctuation("网站(www.ax.gov.cn)查阅"), "网站（www.ax.gov.cn）查阅");
-        assert_eq!(cjk_punctuation("1,234 and 10:30 (ok)"), "1,234 and 10:30 (ok)");
-        assert_eq!(cjk_punctuation("(一)予以公开"), "（一）予以公开");
-        assert_eq!(cjk_punctuation("6.45%"), "6.45%");
-    }
 }

@@ -306,7 +306,17 @@ fn labels_wrapped_over_lines_of_a_flat_run_are_joined() {
             }
         }
         let back = recognize(&Document { meta: doc.meta.clone(), blocks, notes: vec![], ..Document::default() }).report;
-        assert_eq!(back.tables.applications, truth.tables.applications, "{name}");
+        let Some(want) = truth.tables.applications else {
+            assert_eq!(back.tables.applications, None, "{name}");
+            continue;
+        };
+        let got = back.tables.applications.unwrap();
+        assert_eq!(got.rows, want.rows, "{name}");
+        assert!(got.recognized.missing.is_empty() && got.recognized.unplaced.is_empty(), "{name}");
+        // The last row's tail, set after its numbers, is past the run's last number: that
+        // label is read as cut short, and said so. Every other label is joined whole.
+        let guessed: Vec<_> = got.recognized.review_notes.iter().map(|r| r.key.as_deref()).collect();
+        assert!(guessed.iter().all(|k| *k == Some("carried_forward")), "{name}: {:?}", got.recognized.review_notes);
     }
 }
 
@@ -345,7 +355,14 @@ fn a_label_cut_short_still_names_its_row() {
     }
     assert_eq!(cut, 1);
     let back = recognize(&doc).report;
-    assert_eq!(back.tables.applications, truth.tables.applications);
+    let (got, want) = (back.tables.applications.unwrap(), truth.tables.applications.unwrap());
+    assert_eq!(got.rows, want.rows);
+    // Its values are placed, and the guess is said.
+    let review = &got.recognized.review_notes;
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert_eq!(review[0].kind, nianbao_report::ReviewKind::FuzzyLabel);
+    assert_eq!(review[0].key.as_deref(), Some("not_processed.confirmation"));
+    assert_eq!(review[0].printed.as_deref(), Some("5.要求行政机关确认或"));
 }
 
 #[test]
@@ -451,4 +468,128 @@ fn a_row_printed_blank_in_a_flat_run_is_a_row_of_nulls() {
         return;
     }
     panic!("no fixture prints 规章's row blank");
+}
+
+#[test]
+fn text_keeps_its_printed_punctuation_and_renders_as_it_is() {
+    // A real report's sentence: full-width commas and brackets are the document's, not noise.
+    let sentence =
+        "2024年，区政府认真贯彻落实《中华人民共和国政府信息公开条例》（国令第711号）：全年主动公开信息１２条。";
+    let doc = Document {
+        blocks: vec![
+            heading(1, "某区人民政府２０２４年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            para(sentence),
+            para("二、主动公开政府信息情况"),
+        ],
+        ..Document::default()
+    };
+    let report = recognize(&doc).report;
+    assert_eq!(report.meta.title, "某区人民政府２０２４年政府信息公开工作年度报告");
+    assert_eq!(report.meta.year, Some(2024), "full-width digits are read");
+    let first = report.sections.iter().find(|s| s.no == Some(1)).unwrap();
+    assert_eq!(first.paragraphs, [sentence]);
+    // render prints the model's text as it is: half-width stays half-width, full-width full.
+    let rendered = render(&report);
+    assert!(rendered.blocks.iter().any(|b| matches!(b, Block::Paragraph { text, .. } if text == sentence)));
+    let mut half = report.clone();
+    half.sections[1].paragraphs = vec!["2024年,区政府(下称本机关)公开:12条".into()];
+    let back = recognize(&render(&half)).report;
+    assert_eq!(back.sections[..2], half.sections[..2]);
+}
+
+fn relabel(doc: &mut Document, from: &str, to: &str) -> usize {
+    let mut n = 0;
+    for b in &mut doc.blocks {
+        if let Block::Table(t) = b {
+            for cell in t.rows.iter_mut().flatten() {
+                if cell.text == from {
+                    cell.text = to.to_string();
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn the_wps_typo_of_issue_11_is_its_own_row_with_a_review_note() {
+    // `2.其他法律行政止公开`, the agency's own misprint, was taken for `3.危及…`, the real
+    // 3.危及 row dropped, and validate reported rule-2 violations the document does not have.
+    for (name, truth) in truths().into_iter().filter(|(n, t)| n.contains("docx") && t.tables.applications.is_some()) {
+        let mut doc = render(&truth);
+        assert_eq!(relabel(&mut doc, "2.其他法律行政法规禁止公开", "2.其他法律行政止公开"), 1, "{name}");
+        let r = nianbao_official::recognize_with(&doc, &nianbao_official::Options::default());
+        let (got, want) = (r.report.tables.applications.unwrap(), truth.tables.applications.unwrap());
+        assert_eq!(got.rows, want.rows, "{name}: every row where it belongs");
+        let review = &got.recognized.review_notes;
+        assert_eq!(review.len(), 1, "{name}: {review:?}");
+        assert_eq!(review[0].kind, nianbao_report::ReviewKind::FuzzyLabel);
+        assert_eq!(review[0].key.as_deref(), Some("denied.prohibited_by_law"));
+        assert_eq!(review[0].printed.as_deref(), Some("2.其他法律行政止公开"));
+        assert_eq!(r.grade, nianbao_report::Grade::Review);
+        assert_eq!(r.report.recognition.map(|g| g.grade), Some(nianbao_report::Grade::Review));
+    }
+}
+
+#[test]
+fn every_fixture_truth_rendered_reads_back_exact() {
+    for (name, truth) in truths() {
+        let r = nianbao_official::recognize_with(&render(&truth), &nianbao_official::Options::default());
+        assert_eq!(r.grade, nianbao_report::Grade::Exact, "{name}: {:?}", r.notes);
+    }
+}
+
+#[test]
+fn provenance_is_the_source_of_the_cell_or_of_the_line() {
+    use nianbao_document::Source;
+    let (_, truth) = truths().into_iter().find(|(n, _)| n == "s1-r001-docx.truth.json").unwrap();
+    let mut doc = render(&truth);
+    // Sources as a DOCX reader gives them: the table's index, and each cell's row and column.
+    let mut k = 0;
+    for b in &mut doc.blocks {
+        if let Block::Table(t) = b {
+            let grid = t.grid();
+            for (r, row) in grid.slots.iter().enumerate() {
+                for (c, slot) in row.iter().enumerate() {
+                    if let Some(s) = slot.filter(|s| s.origin && s.row == r) {
+                        t.rows[s.row][s.index].source = Some(Source::table_cell(k, r as u32, c as u32));
+                    }
+                }
+            }
+            k += 1;
+        }
+    }
+    let options = nianbao_official::Options { provenance: true };
+    let r = nianbao_official::recognize_with(&doc, &options).report;
+    let app = r.tables.applications.as_ref().unwrap();
+    let p = &app.recognized.provenance["granted.total"];
+    assert_eq!(p.text, app.get("granted", "total").unwrap().to_string());
+    assert_eq!((p.source.table, p.source.col), (Some(1), Some(9)), "the applications table, its last column");
+    let non_null = app.rows.values().flat_map(|r| r.values()).filter(|v| v.is_some()).count();
+    assert_eq!(app.recognized.provenance.len(), non_null, "every number has one");
+    let rl = r.tables.review_litigation.as_ref().unwrap();
+    assert_eq!(rl.recognized.provenance["review.total"].source.table, Some(2));
+    // Off by default: the JSON stays equal to the truth.
+    assert_eq!(recognize(&doc).report.tables, truth.tables);
+
+    // A flat run of one cell per line: each number's line.
+    let lines = ["行政复议", "结果维持", "3件", "0", "1", "0", "4"];
+    let mut blocks = vec![para("四、政府信息公开行政复议、行政诉讼情况")];
+    for (i, l) in lines.iter().enumerate() {
+        blocks.push(Block::Paragraph {
+            text: l.to_string(),
+            align: Default::default(),
+            source: Some(Source::line(10 + i as u32)),
+        });
+    }
+    for _ in 0..10 {
+        blocks.push(para("0"));
+    }
+    let r = nianbao_official::recognize_with(&Document { blocks, ..Document::default() }, &options).report;
+    let rl = r.tables.review_litigation.unwrap();
+    assert_eq!(rl.review.upheld, Some(Num(3.0)));
+    let p = &rl.recognized.provenance["review.upheld"];
+    assert_eq!((p.text.as_str(), p.source.line), ("3件", Some(12)));
 }

@@ -38,7 +38,7 @@ pub enum Grade {
     /// Every printed row matched its template row without guessing, and nothing was left
     /// unplaced.
     Exact,
-    /// Something was guessed, is missing, or was left unplaced: see the tables' `review`.
+    /// Something was guessed, is missing, or was left unplaced: see the tables' `review_notes`.
     Review,
     /// The document has a statistical table that could not be recognized.
     Failed,
@@ -212,7 +212,7 @@ pub struct Recognized {
     pub unplaced: Vec<Unplaced>,
     /// What recognition guessed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub review: Vec<Review>,
+    pub review_notes: Vec<Review>,
     /// Where each non-null cell was printed, keyed like `marks` (`granted.total`); filled when
     /// asked for (`--provenance`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -222,7 +222,7 @@ pub struct Recognized {
 impl Recognized {
     /// Nothing guessed, missing or unplaced.
     pub fn is_exact(&self) -> bool {
-        self.missing.is_empty() && self.unplaced.is_empty() && self.review.is_empty()
+        self.missing.is_empty() && self.unplaced.is_empty() && self.review_notes.is_empty()
     }
 }
 

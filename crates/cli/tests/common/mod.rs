@@ -99,3 +99,29 @@ pub fn skip(test: &str, why: &str) {
         let _ = f.write_all(line.as_bytes());
     }
 }
+
+/// The JSON with full-width forms in its strings folded to half-width (`，（１）` → `,(1)`): for
+/// documents printed with full-width punctuation compared with truths written half-width.
+pub fn half_width(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(
+            s.chars()
+                .map(|c| match c {
+                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    '\u{3000}' => ' ',
+                    _ => c,
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(half_width).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), half_width(v))).collect()),
+        v => v.clone(),
+    }
+}
+
+/// Recognition's grade of a file (`exact`, `review`, `failed`), as `convert --to json` says it.
+pub fn grade(home: &Path, file: &Path) -> String {
+    let v = to_json(home, file);
+    v["recognition"]["grade"].as_str().unwrap_or_else(|| panic!("{}: no grade in {v}", file.display())).to_string()
+}

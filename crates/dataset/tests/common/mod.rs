@@ -94,7 +94,7 @@ pub fn enriched() -> Entry {
         printed: printed.map(String::from),
         note: "test".into(),
     };
-    apps.recognized.review = vec![
+    apps.recognized.review_notes = vec![
         review(ReviewKind::FuzzyLabel, Some("denied.prohibited_by_law"), Some("2.其他法律行政止公开")),
         review(ReviewKind::OddNumber, Some("new_received.total"), Some("152件")),
         review(ReviewKind::ByPosition, Some("new_received.total"), None),

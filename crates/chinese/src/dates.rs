@@ -1,5 +1,6 @@
-//! Dates, years and index numbers as reports print them, scanned by hand: these run on every
-//! line of every document, and compiling regular expressions would cost more than the scan.
+//! Dates, years and index numbers (索引号) as official documents and their web pages print them,
+//! scanned by hand: these run on every line of every document, and compiling regular
+//! expressions would cost more than the scan.
 
 /// `(byte start, byte end, YYYY-MM-DD)` of the first date in `s`: `2022年1月11日`,
 /// `2022-01-11`, `2022/1/11`, `2022.01.11`.
