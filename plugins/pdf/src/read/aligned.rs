@@ -4,10 +4,10 @@
 //! between rows that reach over the number columns, become rows of their own; the other lines
 //! between rows are the wrapped parts of a row's label cells and join the row they belong to.
 
-use super::flow::is_number;
 use super::interp::{Dir, Page};
 use super::lines;
 use super::table::{CellBox, Lattice};
+use nianbao_chinese::is_number;
 
 /// A gap wider than this many ems parts two chunks of a line (a word space is a quarter em).
 const CHUNK_GAP: f32 = 0.8;

@@ -5,6 +5,7 @@
 use super::interp::Dir;
 use super::lines::{Line, SOFT_SPACE};
 use super::table::{CellBox, Lattice};
+use nianbao_chinese::{is_number, is_page_mark};
 use nianbao_plugin::{Align, Block, Cell, Table};
 use std::collections::HashMap;
 
@@ -193,7 +194,7 @@ fn remove_chrome(pages: &mut [PageLayout]) {
     for page in pages.iter_mut() {
         let h = page.height;
         page.lines.retain(|l| match band(l, h) {
-            Some(top) => !(is_page_number(&l.text) || is_print_stamp(&l.text) || repeated(seen[&key(l, top)])),
+            Some(top) => !(is_page_mark(&l.text) || is_print_stamp(&l.text) || repeated(seen[&key(l, top)])),
             None => true,
         });
     }
@@ -224,14 +225,6 @@ fn is_print_stamp(text: &str) -> bool {
 /// A line's text with digits blanked, so `第1页` and `第2页` look alike.
 fn shape(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
-}
-
-pub fn is_page_number(text: &str) -> bool {
-    let mut rest = text.replace("Page", "").replace("page", "").replace("of", "");
-    rest.retain(|c| !c.is_whitespace() && !"-—–―─‒_~·•|()（）[]【】<>第页共/".contains(c));
-    !rest.is_empty()
-        && rest.chars().count() <= 8
-        && rest.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 fn stats(pages: &[PageLayout]) -> Stats {
@@ -393,26 +386,9 @@ fn to_table(l: &Lattice) -> Table {
     Table { source: None, name: String::new(), header_rows: header_rows as u32, rows }
 }
 
-pub(super) fn is_number(s: &str) -> bool {
-    let s = s.trim();
-    !s.is_empty()
-        && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || ".,-%".contains(c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn page_numbers() {
-        for t in ["-1-", "— 12 —", "第 3 页", "第1页 共6页", "2/6", "Page 4 of 9", "５"] {
-            assert!(is_page_number(t), "{t}");
-        }
-        for t in ["2023年2月10日", "一、总体情况", "0864-66518789"] {
-            assert!(!is_page_number(t), "{t}");
-        }
-    }
 
     #[test]
     fn browser_print_stamps() {
