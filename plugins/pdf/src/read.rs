@@ -2,6 +2,10 @@
 //! empty password); our own interpreter runs each page's content stream into positioned
 //! glyphs and rulings; lines, paragraphs and ruled tables are rebuilt from the geometry.
 //!
+//! Every heading, paragraph, table and cell says where it was printed: its page (from 1) and
+//! the box of its text in points from the page's top-left corner as the page is shown (after
+//! /Rotate), y downward; a paragraph or table over pages gives its first page.
+//!
 //! Options: `inspect=true` adds per-page lines and table grids to `Document.notes`.
 
 mod aligned;
@@ -51,15 +55,11 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         if page.glyphs.is_empty() && page.image_area > 0.25 * page.width * page.height {
             image_pages.push(number);
         }
-        let (tables, taken) = table::find(&page);
+        let (mut tables, taken) = table::find(&page);
+        tables.iter_mut().for_each(|t| t.place(&page, number));
         let free: Vec<u32> = (0..page.glyphs.len() as u32).filter(|&i| !taken[i as usize]).collect();
-        let layout = PageLayout {
-            number: number as usize,
-            width: page.width,
-            height: page.height,
-            lines: lines::build(&page, &free),
-            tables,
-        };
+        let layout =
+            PageLayout { number, width: page.width, height: page.height, lines: lines::build(&page, &free), tables };
         if inspect {
             describe(&layout, &page, &mut notes);
         }

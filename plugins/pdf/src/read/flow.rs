@@ -2,16 +2,17 @@
 //! next page joined, lines joined into paragraphs by indentation, line length, spacing and
 //! size, and larger lines made headings.
 
-use super::interp::Dir;
+use super::interp::{union, Dir};
 use super::lines::{Line, SOFT_SPACE};
 use super::table::{CellBox, Lattice};
 use nianbao_chinese::{is_number, is_page_mark};
+use nianbao_plugin::document::Source;
 use nianbao_plugin::{Align, Block, Cell, Table};
 use std::collections::HashMap;
 
 /// What the reader kept of one page.
 pub struct PageLayout {
-    pub number: usize,
+    pub number: u32,
     pub width: f32,
     pub height: f32,
     pub lines: Vec<Line>,
@@ -36,6 +37,8 @@ struct Stats {
     body: f32,
     pitch: f32,
     pages: Vec<Margins>,
+    /// The number of each page, from 1.
+    numbers: Vec<u32>,
 }
 
 pub fn assemble(mut pages: Vec<PageLayout>) -> Vec<Block> {
@@ -149,10 +152,13 @@ fn flush(para: &mut Vec<(usize, &Line)>, blocks: &mut Vec<Block>, s: &Stats) {
         }));
     }
     let m = s.pages[p];
+    // A paragraph over a page break is where it starts.
+    let bbox = para.iter().filter(|(q, _)| *q == p).map(|(_, l)| l.bbox).fold(None, union).unwrap_or(first.bbox);
+    let source = Some(Source::page(s.numbers[p], bbox));
     let size = para.iter().map(|(_, l)| l.size).fold(0.0, f32::max);
     if size >= s.body * 1.15 {
         let level = if blocks.is_empty() { 1 } else { 2 };
-        blocks.push(Block::Heading { source: None, level, text });
+        blocks.push(Block::Heading { source, level, text });
     } else {
         let align = if para.iter().all(|(q, l)| centered(l, s.pages[*q], 2.0)) {
             Align::Center
@@ -161,7 +167,7 @@ fn flush(para: &mut Vec<(usize, &Line)>, blocks: &mut Vec<Block>, s: &Stats) {
         } else {
             Align::Justify
         };
-        blocks.push(Block::Paragraph { source: None, text, align });
+        blocks.push(Block::Paragraph { source, text, align });
     }
     para.clear();
 }
@@ -273,7 +279,7 @@ fn stats(pages: &[PageLayout]) -> Stats {
         .collect();
     deltas.sort_by(f32::total_cmp);
     let pitch = deltas.get(deltas.len() / 2).copied().unwrap_or(1.5 * body);
-    Stats { body, pitch, pages: per_page }
+    Stats { body, pitch, pages: per_page, numbers: pages.iter().map(|p| p.number).collect() }
 }
 
 /// The most common value, rounded to half a point, weighted.
@@ -380,10 +386,16 @@ fn to_table(l: &Lattice) -> Table {
     let mut cells: Vec<&CellBox> = l.cells.iter().collect();
     cells.sort_by_key(|c| (c.row, c.col));
     for c in cells {
-        rows[c.row].push(Cell::span(c.text.clone(), c.rowspan as u32, c.colspan as u32));
+        // A cell without text was printed on its page, at no box.
+        let at = match c.bbox {
+            Some(bbox) => Source::page(c.page, bbox),
+            None => Source { page: Some(c.page), ..Source::default() },
+        };
+        rows[c.row].push(Cell::span(c.text.clone(), c.rowspan as u32, c.colspan as u32).at(at));
     }
     let header_rows = rows.iter().position(|r| r.iter().any(|c| is_number(&c.text))).unwrap_or(0);
-    Table { source: None, name: String::new(), header_rows: header_rows as u32, rows }
+    let source = Some(Source::page(l.page, l.frame));
+    Table { source, name: String::new(), header_rows: header_rows as u32, rows }
 }
 
 #[cfg(test)]

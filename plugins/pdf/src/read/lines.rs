@@ -20,6 +20,8 @@ pub struct Line {
     /// The extent of the line's first word (one glyph for CJK text): would it have fitted at
     /// the end of the line before?
     pub first_word: f32,
+    /// The box of its glyphs on the page as shown (see [`Page::shown_box`]).
+    pub bbox: [f32; 4],
 }
 
 /// Builds the lines of the given glyphs, top to bottom (right to left for vertical text).
@@ -143,6 +145,7 @@ fn make_line(page: &Page, members: &[u32]) -> Option<Line> {
         size,
         bold: bold * 2 > sizes.len(),
         first_word,
+        bbox: page.shown_box([left, top, right, bottom]),
     })
 }
 
