@@ -346,6 +346,30 @@ fn rotated_pages_read_upright() {
     assert_eq!(plain(read("rotated.pdf")), plain(read("stsong-ucs2.pdf")));
 }
 
+#[test]
+fn a_copy_with_object_streams_reads_the_same() {
+    // qpdf packs the objects into object streams, which the reader parses itself (to weigh
+    // them) rather than lopdf.
+    let ok = std::process::Command::new("qpdf").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        println!("SKIP: qpdf is not installed; object streams not checked");
+        return;
+    }
+    let packed = std::env::temp_dir().join(format!("nianbao-pdf-objstm-{}.pdf", std::process::id()));
+    let status = std::process::Command::new("qpdf")
+        .args(["--object-streams=generate", "--compress-streams=y"])
+        .arg(dir().join("s1-r001-pdf-lo.pdf"))
+        .arg(&packed)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&packed).unwrap();
+    let _ = std::fs::remove_file(&packed);
+    assert!(bytes.windows(7).any(|w| w == b"/ObjStm"), "qpdf made object streams");
+    let doc = Pdf::read("pdf", &bytes, &Options::new()).unwrap();
+    assert_eq!(doc.blocks, read("s1-r001-pdf-lo.pdf").blocks);
+}
+
 // ---------------------------------------------------------------- tables without rules
 
 /// The row of a table whose cells, read left to right, start with the label and end in

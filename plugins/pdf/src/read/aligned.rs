@@ -9,6 +9,13 @@ use super::lines;
 use super::table::{CellBox, Lattice};
 use nianbao_chinese::is_number;
 
+/// Whether the pieces of text make a number as a cell prints it: the cheap test first, as
+/// most chunks are words.
+fn numeric<'a>(pieces: impl Iterator<Item = &'a str> + Clone) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    pieces.clone().any(|p| p.contains(digit)) && is_number(&pieces.collect::<String>())
+}
+
 /// A gap wider than this many ems parts two chunks of a line (a word space is a quarter em).
 const CHUNK_GAP: f32 = 0.8;
 
@@ -78,7 +85,7 @@ fn text_lines(page: &Page, taken: &[bool]) -> Vec<TextLine> {
             .map(|glyphs| Chunk {
                 x0: g(glyphs[0]).u0,
                 x1: glyphs.iter().map(|&m| g(m).u1).fold(f32::MIN, f32::max),
-                numeric: is_number(&glyphs.iter().map(|&m| page.glyph_text(g(m))).collect::<String>()),
+                numeric: numeric(glyphs.iter().map(|&m| page.glyph_text(g(m)))),
                 glyphs,
             })
             .collect();

@@ -393,7 +393,9 @@ fn to_table(l: &Lattice) -> Table {
         };
         rows[c.row].push(Cell::span(c.text.clone(), c.rowspan as u32, c.colspan as u32).at(at));
     }
-    let header_rows = rows.iter().position(|r| r.iter().any(|c| is_number(&c.text))).unwrap_or(0);
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let numeric = |t: &str| t.contains(digit) && is_number(t);
+    let header_rows = rows.iter().position(|r| r.iter().any(|c| numeric(&c.text))).unwrap_or(0);
     let source = Some(Source::page(l.page, l.frame));
     Table { source, name: String::new(), header_rows: header_rows as u32, rows }
 }
