@@ -66,7 +66,8 @@ pub(super) fn scan(content: impl Read, limits: &Limits) -> Result<Vec<SheetMerge
         buf.clear();
     }
     if open > 0 {
-        // calamine reads such a file for ever (UPSTREAM.md, "a content.xml cut short").
+        // calamine reads such a file for ever: UPSTREAM.md, report 2 (its read_table takes Eof for
+        // just another event).
         let inside = if scan.depth > 0 { "inside a table (<table:table>)" } else { "before its elements close" };
         return Err(Error::new(format!("the ODS file is truncated or damaged: its content.xml ends {inside}")));
     }
@@ -181,7 +182,7 @@ impl Scan<'_> {
                     match other {
                         "annotation" if !empty => c.note += 1,
                         _ if c.note > 0 => {}
-                        // calamine writes `text:c` spaces one by one, as many as it says.
+                        // calamine writes `text:c` spaces one by one, as many as it says: UPSTREAM.md, report 3.
                         "s" => c.add(number(e, "c").unwrap_or(1).max(1)),
                         "p" | "tab" | "line-break" => c.add(1),
                         _ => {}
@@ -233,7 +234,8 @@ impl Scan<'_> {
         if cell.chars > limits.cell_chars {
             return Err(limits.cell_chars_error(&sheet.name, &a1(row as u32, col as u32)));
         }
-        // calamine makes a copy of the cell for each column and row it is repeated over.
+        // calamine makes a copy of the cell for each column and row it is repeated over
+        // (UPSTREAM.md, report 3).
         let copies = cell.repeat.min(MAX_COLS - col).saturating_mul(self.row_repeat.min(MAX_ROWS - row));
         self.text = self.text.saturating_add(cell.bytes.saturating_mul(copies));
         if self.text > limits.inflated {

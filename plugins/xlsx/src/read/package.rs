@@ -55,7 +55,8 @@ pub(super) fn check(bytes: &[u8], ods: bool, limits: &Limits) -> Result<Vec<Shee
 const MIN_STRING: u64 = 5;
 
 /// Refuses a shared-strings part that declares more strings than its bytes could hold:
-/// calamine reserves memory for the declared `uniqueCount` up front (24 bytes a string).
+/// calamine reserves memory for the declared `uniqueCount` up front, 24 bytes a string, and
+/// aborts when that fails (UPSTREAM.md, report 1).
 fn shared_strings(part: impl Read, name: &str, part_size: u64) -> Result<(), Error> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
     let mut buf = Vec::new();
