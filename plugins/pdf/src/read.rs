@@ -2,6 +2,10 @@
 //! empty password); our own interpreter runs each page's content stream into positioned
 //! glyphs and rulings; lines, paragraphs and ruled tables are rebuilt from the geometry.
 //!
+//! Every heading, paragraph, table and cell says where it was printed: its page (from 1) and
+//! the box of its text in points from the page's top-left corner as the page is shown (after
+//! /Rotate), y downward; a paragraph or table over pages gives its first page.
+//!
 //! Options: `inspect=true` adds per-page lines and table grids to `Document.notes`.
 
 mod aligned;
@@ -11,6 +15,7 @@ mod font;
 mod glyphs;
 mod interp;
 mod lexer;
+mod limits;
 mod lines;
 mod meta;
 mod obj;
@@ -18,16 +23,19 @@ mod table;
 
 use flow::PageLayout;
 use interp::{FontCache, Page};
+use limits::Limits;
 use lopdf::{Dictionary, Object, ObjectId};
 use nianbao_plugin::{Document, Error, Options};
-use obj::Pdf;
+use obj::{Over, Pdf};
+use std::cell::RefCell;
 
 /// Pages beyond this are not read: a report has tens, a crafted page tree millions.
 const MAX_PAGES: usize = 5000;
 
 pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let inspect = options.get("inspect").is_some_and(|v| v == "true" || v == "1");
-    let pdf = load(bytes)?;
+    let limits = Limits::new(options, bytes.len())?;
+    let pdf = load(bytes, limits)?;
     let pages = pdf.doc.get_pages();
     if pages.is_empty() {
         return Err("the PDF has no pages (the file may be truncated or damaged)".into());
@@ -42,6 +50,13 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let mut damaged = Vec::new();
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
         let (mut page, ok) = run_page(&pdf, &mut fonts, id);
+        match pdf.over() {
+            Some(Over::Part) => return Err(limits.part_error()),
+            Some(Over::Total) => {
+                return Err(limits.inflated_error("the streams of the PDF, decoded as its pages draw them, grow"))
+            }
+            None => {}
+        }
         page.turn_upright();
         if !ok {
             damaged.push(number);
@@ -51,15 +66,11 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         if page.glyphs.is_empty() && page.image_area > 0.25 * page.width * page.height {
             image_pages.push(number);
         }
-        let (tables, taken) = table::find(&page);
+        let (mut tables, taken) = table::find(&page);
+        tables.iter_mut().for_each(|t| t.place(&page, number));
         let free: Vec<u32> = (0..page.glyphs.len() as u32).filter(|&i| !taken[i as usize]).collect();
-        let layout = PageLayout {
-            number: number as usize,
-            width: page.width,
-            height: page.height,
-            lines: lines::build(&page, &free),
-            tables,
-        };
+        let layout =
+            PageLayout { number, width: page.width, height: page.height, lines: lines::build(&page, &free), tables };
         if inspect {
             describe(&layout, &page, &mut notes);
         }
@@ -95,7 +106,121 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     Ok(Document { meta: meta::read(&pdf), blocks, notes, ..Document::default() })
 }
 
-fn load(bytes: &[u8]) -> Result<Pdf, Error> {
+thread_local! {
+    /// The state of the load on this thread: lopdf's load filter is a plain function.
+    static LOADING: RefCell<Loading> = RefCell::new(Loading::default());
+}
+
+#[derive(Default)]
+struct Loading {
+    /// What the objects loaded so far weigh, and what they may.
+    weight: u64,
+    limit: u64,
+    /// How far an object stream may decode.
+    stream_limit: usize,
+    /// The members of object streams, parsed here: `(container, id, object)`.
+    members: Vec<(u32, ObjectId, Object)>,
+    /// An object stream past `stream_limit`, by that limit.
+    too_big: Option<usize>,
+}
+
+/// lopdf's load filter: weighs each object, and keeps it while the objects are within the
+/// budget. Object streams are parsed here instead of by lopdf (which would hand every member
+/// to this filter and keep the one returned, so that every object would have to be copied):
+/// their members are weighed and kept aside, and [`load`] adds them to the document.
+fn weigh(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    LOADING.with(|l| {
+        let mut l = l.borrow_mut();
+        if let Object::Stream(s) = &*object {
+            if s.dict.has_type(b"ObjStm") {
+                if l.weight > l.limit {
+                    // The load is refused already: no need to parse more.
+                    return None;
+                }
+                match lopdf::ObjectStream::new_with_limit(s, Some(l.stream_limit)) {
+                    Ok(members) => {
+                        for (member, o) in members.objects {
+                            l.weight = l.weight.saturating_add(weight(&o));
+                            if l.weight <= l.limit {
+                                l.members.push((id.0, member, o));
+                            }
+                        }
+                    }
+                    Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit })) => {
+                        l.too_big = Some(limit);
+                    }
+                    // Unreadable: lopdf would skip it as well.
+                    Err(_) => {}
+                }
+                return None;
+            }
+        }
+        l.weight = l.weight.saturating_add(weight(object));
+        // lopdf keeps the object it passed; what is returned only says "keep".
+        (l.weight <= l.limit).then_some((id, Object::Null))
+    })
+}
+
+/// Adds the members of object streams the filter kept aside, as lopdf would: never over an
+/// object already loaded, nor where the cross references say the object lives elsewhere.
+fn add_members(doc: &mut lopdf::Document, members: Vec<(u32, ObjectId, Object)>) {
+    use lopdf::xref::XrefEntry;
+    for (container, id, object) in members {
+        let placed = match doc.reference_table.get(id.0) {
+            Some(XrefEntry::Compressed { container: c, .. }) => *c == container,
+            Some(XrefEntry::Free | XrefEntry::UnusableFree) => false,
+            _ => true,
+        };
+        if placed {
+            doc.max_id = doc.max_id.max(id.0);
+            doc.objects.entry(id).or_insert(object);
+        }
+    }
+}
+
+/// Roughly the memory an object takes: its node, its children's, and their bytes.
+fn weight(object: &Object) -> u64 {
+    let node = std::mem::size_of::<Object>() as u64;
+    match object {
+        Object::Name(b) | Object::String(b, _) => return node + b.len() as u64,
+        Object::Array(_) | Object::Dictionary(_) | Object::Stream(_) => {}
+        _ => return node,
+    }
+    // Not recursive: lopdf parses arrays nested a hundred thousand deep.
+    let mut stack = vec![object];
+    let mut total = 0u64;
+    while let Some(o) = stack.pop() {
+        total += node;
+        match o {
+            Object::Name(b) | Object::String(b, _) => total += b.len() as u64,
+            Object::Array(a) => stack.extend(a.iter()),
+            Object::Dictionary(d) => stack.extend(d.iter().map(|(k, v)| {
+                total += k.len() as u64 + node;
+                v
+            })),
+            Object::Stream(st) => {
+                total += st.content.len() as u64;
+                stack.extend(st.dict.iter().map(|(_, v)| v));
+            }
+            _ => {}
+        }
+    }
+    total
+}
+
+/// Whether the catalog leads to a page tree (what lopdf checks before rebuilding a damaged
+/// file's cross references; it leaves that to us when a load filter is set).
+fn page_tree_loaded(doc: &lopdf::Document) -> bool {
+    doc.catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .and_then(|root| doc.get_dictionary(root))
+        .and_then(|root| root.get_deref(b"Kids", doc))
+        .and_then(Object::as_array)
+        .is_ok()
+}
+
+fn load(bytes: &[u8], limits: Limits) -> Result<Pdf, Error> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err("not a PDF file (no %PDF- header)".into());
@@ -106,15 +231,55 @@ fn load(bytes: &[u8]) -> Result<Pdf, Error> {
     if !tail.windows(5).any(|w| w == b"%%EOF") {
         return Err("the PDF is truncated (it does not end with %%EOF): download it again".into());
     }
+    let stream_limit = limits.object_stream() as usize;
+    let load = |rebuild: bool| {
+        LOADING.with(|l| *l.borrow_mut() = Loading { limit: limits.objects(), stream_limit, ..Loading::default() });
+        let options = lopdf::LoadOptions {
+            max_decompressed_size: Some(stream_limit),
+            filter: Some(weigh),
+            force_reconstruct: rebuild,
+            ..Default::default()
+        };
+        let mut loaded = lopdf::Document::load_mem_with_options(bytes, options);
+        let Loading { weight, members, too_big, .. } = LOADING.with(|l| std::mem::take(&mut *l.borrow_mut()));
+        if let Some(limit) = too_big {
+            loaded = Err(lopdf::DecompressError::MemoryLimitExceeded { limit }.into());
+        }
+        if let Ok(doc) = &mut loaded {
+            add_members(doc, members);
+        }
+        (loaded, weight > limits.objects())
+    };
     let loaded = std::panic::catch_unwind(|| {
-        let options = lopdf::LoadOptions { max_decompressed_size: Some(obj::MAX_STREAM), ..Default::default() };
-        lopdf::Document::load_mem_with_options(bytes, options)
+        let (mut loaded, mut heavy) = load(false);
+        // As lopdf does unfiltered: cross references that point past the page tree are rebuilt.
+        if let Ok(doc) = &loaded {
+            let rebuilt = doc.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed);
+            let locked = doc.is_encrypted() && doc.encryption_state.is_none();
+            if !(heavy || rebuilt || locked || page_tree_loaded(doc)) {
+                let (again, again_heavy) = load(true);
+                if again.as_ref().is_ok_and(|d| {
+                    d.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed) && page_tree_loaded(d)
+                }) {
+                    (loaded, heavy) = (again, again_heavy);
+                }
+            }
+        }
+        (loaded, heavy)
     });
+    let loaded = match loaded {
+        Ok((_, true)) => return Err(limits.inflated_error("the objects of the PDF, parsed, grow")),
+        Ok((loaded, false)) => Ok(loaded),
+        Err(e) => Err(e),
+    };
     match loaded {
         Ok(Ok(doc)) if doc.is_encrypted() && doc.encryption_state.is_none() => {
             Err("the PDF is encrypted with a password; give an unprotected copy".into())
         }
-        Ok(Ok(doc)) => Ok(Pdf { doc }),
+        Ok(Ok(doc)) => Ok(Pdf::new(doc, limits)),
+        Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }))) => {
+            Err(limits.load_error(limit as u64))
+        }
         Ok(Err(lopdf::Error::Decryption(e))) => {
             Err(format!("the PDF is encrypted and cannot be opened without its password ({e})").into())
         }
@@ -163,7 +328,7 @@ fn page_content(pdf: &Pdf, page: &Dictionary) -> (Vec<u8>, bool) {
     };
     for part in parts {
         match pdf.stream_bytes(part) {
-            Some(bytes) if out.len() + bytes.len() <= obj::MAX_STREAM => {
+            Some(bytes) if (out.len() + bytes.len()) as u64 <= pdf.limits.part => {
                 out.extend_from_slice(&bytes);
                 out.push(b'\n');
             }

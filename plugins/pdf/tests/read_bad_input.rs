@@ -214,3 +214,212 @@ fn encrypted_with_a_real_password_is_refused() {
     let err = read_within(doc, 20).unwrap_err();
     assert!(err.contains("password") || err.contains("encrypted"), "{err}");
 }
+
+// ------------------------------------------------ bombs and budgets, in a confined child
+
+mod confined;
+
+use confined::{read_confined, zlib_run};
+
+#[test]
+#[ignore = "the child side of the confined reads: run by read_confined, not on its own"]
+fn confined_child() {
+    confined::confined_child();
+}
+
+fn flate(data: &[u8], extra: &str) -> Vec<u8> {
+    let mut s = format!("<</Length {}/Filter/FlateDecode{extra}>>stream\n", data.len()).into_bytes();
+    s.extend_from_slice(data);
+    s.extend_from_slice(b"\nendstream");
+    s
+}
+
+const TEXT: &[u8] = b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET";
+
+/// `pages` pages that all draw content stream 4 with font 5 (and the given extra resources).
+fn pages_drawing(pages: usize, content: Vec<u8>, resources: &str, more: Vec<Vec<u8>>) -> Vec<u8> {
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 6 + more.len() + i)).collect();
+    let mut objects = vec![
+        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+        format!("<</Type/Pages/Kids[{}]/Count {pages}>>", kids.join(" ")).into_bytes(),
+        b"<<>>".to_vec(),
+        content,
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>".to_vec(),
+    ];
+    objects.extend(more);
+    for _ in 0..pages {
+        objects.push(
+            format!("<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>{resources}>>>>")
+                .into_bytes(),
+        );
+    }
+    pdf(&objects)
+}
+
+#[test]
+fn a_content_stream_inflating_past_the_part_limit_is_refused() {
+    // 100 MB of spaces in 640 KB: the reader stopped at 64 MB and called the page damaged.
+    let mut bomb = zlib_run(b' ', 100 << 20);
+    bomb.truncate(bomb.len() - 4); // what follows the spaces does not matter: the limit comes first
+    let Some(c) = read_confined(&[pages_drawing(1, flate(&bomb, ""), "", vec![])], &[]) else { return };
+    assert_eq!(c.results[0], Err("a stream of the PDF inflates past 64 MB (-O max-part-mb=N raises it)".into()));
+}
+
+#[test]
+fn a_stream_decoded_by_every_page_counts_every_time() {
+    // Eight pages draw one stream of 20 MB (125 KB compressed): 160 MB of decoding.
+    let bytes = pages_drawing(8, flate(&zlib_run(b' ', 20 << 20), ""), "", vec![]);
+    let raised = [("max-inflated-mb", "5000")];
+    let (Some(c), Some(r)) = (read_confined(std::slice::from_ref(&bytes), &[]), read_confined(&[bytes], &raised))
+    else {
+        return;
+    };
+    let err = c.results[0].clone().unwrap_err();
+    assert!(
+        err.starts_with("the streams of the PDF, decoded as its pages draw them, grow past ")
+            && err.ends_with("file; -O max-inflated-mb=N raises it)"),
+        "{err}"
+    );
+    // Allowed, it is read: eight pages of nothing but spaces.
+    assert_eq!(r.results[0], Err("the PDF has no text on any page".into()));
+}
+
+#[test]
+fn a_form_drawn_a_hundred_thousand_times_is_stopped() {
+    // A 1 MB form (6 KB compressed) drawn 100 000 times: 100 GB of decoding; it ran for ever.
+    let form = flate(&zlib_run(b' ', 1 << 20), "/Type/XObject/Subtype/Form/BBox[0 0 10 10]");
+    let mut content = b"/X Do ".repeat(100_000);
+    content.extend_from_slice(TEXT);
+    let bytes = pages_drawing(1, stream(&content), "/XObject<</X 6 0 R>>", vec![form]);
+    let Some(c) = read_confined(&[bytes], &[]) else { return };
+    let err = c.results[0].clone().unwrap_err();
+    assert!(err.starts_with("the streams of the PDF, decoded as its pages draw them, grow past "), "{err}");
+}
+
+/// A page in a CID font (Identity-H, code = CID) with the given ToUnicode map and widths.
+fn cid_page(cmap: &[u8], widths: &str) -> Vec<u8> {
+    pdf(&[
+        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>".to_vec(),
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>".to_vec(),
+        stream(b"BT /F1 12 Tf 72 700 Td <00000001> Tj ET"),
+        b"<</Type/Font/Subtype/Type0/BaseFont/X/Encoding/Identity-H/DescendantFonts[7 0 R]/ToUnicode 6 0 R>>".to_vec(),
+        stream(cmap),
+        format!("<</Type/Font/Subtype/CIDFontType2/BaseFont/X/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/DW 1000/W[{widths}]>>").into_bytes(),
+    ])
+}
+
+#[test]
+fn hostile_cmaps_and_width_arrays_stay_bounded() {
+    // Five hundred blocks of 1 365 ranges over all 65 536 codes (45 billion codes to set, the
+    // same ones over and over), and a width array of 200 000 such ranges.
+    let block =
+        [b"1365 beginbfrange\n".to_vec(), b"<0000> <FFFF> <0041>\n".repeat(1365), b"endbfrange\n".to_vec()].concat();
+    let cmap = [
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n".to_vec(),
+        block.repeat(500),
+        b"endcmap end end".to_vec(),
+    ]
+    .concat();
+    let widths = "0 65535 1000 ".repeat(200_000);
+    let Some(c) = read_confined(&[cid_page(&cmap, &widths)], &[]) else { return };
+    // The first range maps the two codes drawn: A and B.
+    assert_eq!(c.results[0].as_deref(), Ok("blocks=1 chars=2"), "{:?}", c.results);
+}
+
+/// A PDF 1.5 file whose objects 6.. are members of object streams (one per member), with a
+/// cross-reference stream. `member(i)` is the zlib data of the i-th object stream, which holds
+/// object `6 + i` after its index.
+fn with_object_streams(n: usize, member: impl Fn(usize) -> Vec<u8>) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut rows: Vec<(u8, usize, u16)> = vec![(0, 0, 0xFFFF)];
+    let plain: Vec<Vec<u8>> = vec![
+        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>".to_vec(),
+        // The font is the first member.
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 6 0 R>>>>>>".to_vec(),
+        stream(TEXT),
+        b"<<>>".to_vec(),
+    ];
+    let containers: Vec<Vec<u8>> =
+        (0..n).map(|i| flate(&member(i), &format!("/Type/ObjStm/N 1/First {}", index(i).len()))).collect();
+    for (i, o) in plain.iter().chain(&containers).enumerate() {
+        if i == plain.len() {
+            // The members' rows come before their containers' (objects 6.. are members).
+            for k in 0..n {
+                rows.push((2, 6 + n + k, 0));
+            }
+        }
+        rows.push((1, out.len(), 0));
+        out.extend(format!("{} 0 obj\n", if i < plain.len() { i + 1 } else { 6 + n + i - plain.len() }).as_bytes());
+        out.extend(o);
+        out.extend(b"\nendobj\n");
+    }
+    let xref_at = out.len();
+    let size = 6 + 2 * n + 1;
+    rows.push((1, xref_at, 0));
+    let mut data = Vec::new();
+    for (t, f, g) in &rows {
+        data.push(*t);
+        data.extend((*f as u32).to_be_bytes());
+        data.extend(g.to_be_bytes());
+    }
+    out.extend(
+        format!("{} 0 obj\n<</Type/XRef/Size {size}/W[1 4 2]/Root 1 0 R/Length {}>>stream\n", size - 1, data.len())
+            .as_bytes(),
+    );
+    out.extend(&data);
+    out.extend(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    out
+}
+
+/// The index of the i-th object stream of [`with_object_streams`].
+fn index(i: usize) -> String {
+    format!("{} 0 ", 6 + i)
+}
+
+/// An object stream of `count` zeros in an array, made without compressing them.
+fn zeros(i: usize, count: usize) -> Vec<u8> {
+    confined::Deflate::new()
+        .literal(format!("{}[0 ", index(i)).as_bytes())
+        .repeat(2, 2 * (count - 1))
+        .literal(b"]")
+        .zlib()
+}
+
+#[test]
+fn object_streams_are_read_and_their_bombs_refused() {
+    // A font read from an object stream (the reader parses those, for lopdf): the text shows.
+    let font = |i: usize| {
+        let member = format!("{}<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>", index(i));
+        confined::Deflate::new().literal(member.as_bytes()).zlib()
+    };
+    let small = with_object_streams(1, font);
+    // An object stream of thirty million numbers in 400 KB: it took 3.8 GB in lopdf's objects.
+    let big = with_object_streams(1, |i| zeros(i, 30 << 20));
+    // Twenty object streams of a million numbers each, every one within the stream limit.
+    let many = with_object_streams(20, |i| zeros(i, 1 << 20));
+    let Some(c) = read_confined(&[small, big, many], &[]) else { return };
+    assert_eq!(c.results[0].as_deref(), Ok("blocks=1 chars=5"), "{:?}", c.results);
+    let err = c.results[1].clone().unwrap_err();
+    assert!(err.starts_with("an object stream of the PDF inflates past "), "{err}");
+    let err = c.results[2].clone().unwrap_err();
+    assert!(err.starts_with("the objects of the PDF, parsed, grow past "), "{err}");
+    assert!(c.peak_kb < 600 << 10, "peak {} MB", c.peak_kb >> 10);
+}
+
+#[test]
+fn circular_references_stay_bounded() {
+    // Contents and Resources that refer to each other round and round.
+    let doc = pdf(&[
+        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>".to_vec(),
+        b"<</Type/Page/Parent 2 0 R/MediaBox 6 0 R/Contents 4 0 R/Resources 5 0 R>>".to_vec(),
+        b"5 0 R".to_vec(),
+        b"4 0 R".to_vec(),
+        b"7 0 R".to_vec(),
+        b"6 0 R".to_vec(),
+    ]);
+    let Some(c) = read_confined(&[doc], &[]) else { return };
+    assert_eq!(c.results[0], Err("the PDF is damaged: the content of its pages cannot be decoded".into()));
+}

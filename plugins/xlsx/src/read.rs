@@ -5,27 +5,26 @@
 //! used columns is a Table (merged regions become spans), lone text cells are Paragraphs. The
 //! workbook's document properties become `Document.meta`.
 //!
-//! Limits keep hostile files bounded: the package is checked before calamine unpacks it, and
+//! Every cell, paragraph and table says where it was: its sheet and, for cells and paragraphs,
+//! the A1 reference of its cell (a merged region's top-left cell).
+//!
+//! Limits keep hostile files bounded (see [`limits`]): the package is inflated and checked
+//! before calamine sees it (calamine trusts numbers in the XML it reads, see UPSTREAM.md), and
 //! the sheets of xls and ods files (which calamine loads whole, as dense rectangles) are
 //! measured first.
 
 mod layout;
+mod limits;
 mod ods;
+mod package;
 mod xls;
 
 use calamine::{Data, Dimensions, Ods, Reader, SheetType, SheetVisible, Style, WorkbookProperties, Xls, Xlsx};
 use layout::SheetCell;
+use limits::Limits;
+use nianbao_plugin::document::{a1, Source};
 use nianbao_plugin::{Block, Document, Error, Options, Prop};
 use std::io::Cursor;
-
-/// Most bytes the parts of a zipped workbook may unpack to. Real statistics workbooks unpack to
-/// well under a megabyte; this is room for big ones, not for zip bombs.
-const MAX_UNPACKED: u64 = 256 << 20;
-/// Most non-empty cells read from one workbook.
-const MAX_CELLS: u64 = 1_000_000;
-/// Most cell positions (rows × columns) that the sheets of a workbook may span: calamine
-/// allocates xls and ods sheets as dense rectangles, and tables are built as such.
-const MAX_POSITIONS: u64 = 5_000_000;
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
@@ -53,9 +52,11 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
 
 fn read_workbook(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let inspect = options.get("inspect").is_some_and(|v| matches!(v.as_str(), "true" | "1" | "yes"));
-    let mut book = Book::open(bytes)?;
+    let limits = Limits::new(options, bytes.len())?;
+    let mut book = Book::open(bytes, &limits)?;
     let mut doc = Document { meta: meta(book.properties()?), ..Document::default() };
-    let mut budget = Budget { cells: MAX_CELLS, positions: MAX_POSITIONS };
+    let mut budget =
+        Budget { limits, cells: limits.workbook_cells(), positions: limits.positions(), text: limits.inflated };
     for sheet in book.sheets() {
         if sheet.typ != SheetType::WorkSheet {
             continue;
@@ -67,11 +68,12 @@ fn read_workbook(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         let cells = book.cells(&sheet.name, &mut budget)?;
         let merges = book.merges(&sheet.name)?;
         let notes = inspect.then_some(&mut doc.notes);
-        let blocks = layout::blocks(&sheet.name, cells, merges, &mut budget.positions, notes)?;
+        let blocks = layout::blocks(&sheet.name, cells, merges, &mut budget.positions, limits.cells, notes)?;
         if blocks.is_empty() {
             continue;
         }
-        doc.blocks.push(Block::Heading { source: None, level: 2, text: sheet.name.clone() });
+        let source = Some(Source { sheet: Some(sheet.name.clone()), ..Source::default() });
+        doc.blocks.push(Block::Heading { source, level: 2, text: sheet.name.clone() });
         doc.blocks.extend(blocks);
     }
     Ok(doc)
@@ -79,8 +81,11 @@ fn read_workbook(bytes: &[u8], options: &Options) -> Result<Document, Error> {
 
 /// What is left of the limits while a workbook is read.
 struct Budget {
+    limits: Limits,
     cells: u64,
     positions: u64,
+    /// Bytes of cell text.
+    text: u64,
 }
 
 /// The name of the spreadsheet format `bytes` (the start of a file, or all of it) look like.
@@ -122,7 +127,7 @@ fn kind(bytes: &[u8]) -> Result<Kind, Error> {
         return zip_kind(bytes);
     }
     if bytes.starts_with(xls::CFB_MAGIC) {
-        return xls::check(bytes, MAX_CELLS, MAX_POSITIONS).map(|()| Kind::Xls);
+        return Ok(Kind::Xls);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
@@ -145,18 +150,6 @@ fn kind(bytes: &[u8]) -> Result<Kind, Error> {
 fn zip_kind(bytes: &[u8]) -> Result<Kind, Error> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Error::new(format!("the file is truncated or corrupted: not a readable ZIP package ({e})")))?;
-    let mut unpacked: u64 = 0;
-    for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|e| Error::new(format!("the ZIP package is corrupted: {e}")))?;
-        unpacked = unpacked.saturating_add(entry.size());
-    }
-    if unpacked > MAX_UNPACKED {
-        return Err(Error::new(format!(
-            "the package unpacks to {} MiB, more than the {} MiB this reader accepts (a zip bomb, or not a statistics workbook)",
-            unpacked >> 20,
-            MAX_UNPACKED >> 20
-        )));
-    }
     let names: Vec<String> = zip.file_names().flatten().map(|n| n.into_owned()).collect();
     let has = |n: &str| names.iter().any(|m| m == n);
     if has("xl/workbook.xml") {
@@ -187,13 +180,19 @@ enum Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Book<'a>, Error> {
+    fn open(bytes: &'a [u8], limits: &Limits) -> Result<Book<'a>, Error> {
         let corrupt = |e: &dyn std::fmt::Display| Error::new(format!("the workbook is corrupted: {e}"));
         Ok(match kind(bytes)? {
-            Kind::Xlsx => Book::Xlsx(Box::new(Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?)),
-            Kind::Xls => Book::Xls(Box::new(Xls::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?)),
+            Kind::Xlsx => {
+                package::check(bytes, false, limits)?;
+                Book::Xlsx(Box::new(Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?))
+            }
+            Kind::Xls => {
+                xls::check(bytes, limits)?;
+                Book::Xls(Box::new(Xls::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?))
+            }
             Kind::Ods => {
-                let merges = ods::scan(bytes, MAX_CELLS, MAX_POSITIONS)?;
+                let merges = package::check(bytes, true, limits)?;
                 Book::Ods(Box::new(Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?), merges)
             }
         })
@@ -220,13 +219,22 @@ impl<'a> Book<'a> {
     fn cells(&mut self, sheet: &str, budget: &mut Budget) -> Result<Vec<SheetCell>, Error> {
         let failed = |e: &dyn std::fmt::Display| Error::new(format!("cannot read sheet '{sheet}': {e}"));
         let mut out = Vec::new();
+        let limits = budget.limits;
         let mut keep = |row: u32, col: u32, data: &Data, title_font: bool| -> Result<(), Error> {
             let text = cell_text(data);
             if text.trim().is_empty() {
                 return Ok(());
             }
-            budget.cells = budget.cells.checked_sub(1).ok_or_else(|| {
-                Error::new(format!("the workbook has more than {MAX_CELLS} non-empty cells: too large for this reader"))
+            if text.len() as u64 > limits.cell_chars && text.chars().count() as u64 > limits.cell_chars {
+                return Err(limits.cell_chars_error(sheet, &a1(row, col)));
+            }
+            if out.len() as u64 >= limits.cells {
+                return Err(limits.cells_error(sheet));
+            }
+            budget.cells = budget.cells.checked_sub(1).ok_or_else(|| limits.workbook_cells_error())?;
+            // Shared strings are stored once and may be used by any number of cells.
+            budget.text = budget.text.checked_sub(text.len() as u64).ok_or_else(|| {
+                limits.inflated_error("the text of the cells, each shared string counted where it is used, grows")
             })?;
             out.push(SheetCell { row, col, text, title_font });
             Ok(())

@@ -8,7 +8,7 @@ use nianbao_plugin::{Block, Cell, Document, Options};
 
 #[test]
 fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
-    let doc = read(&fixture("s1-r001-xlsx.xlsx"));
+    let doc = plain(read(&fixture("s1-r001-xlsx.xlsx")));
     let kinds: Vec<String> = doc
         .blocks
         .iter()
@@ -60,7 +60,7 @@ fn one_sheet_with_three_stacked_tables_keeps_the_official_spans() {
 
 #[test]
 fn title_rows_and_captions_above_tables_are_text() {
-    let doc = read(&fixture("s1-r003-xlsx.xlsx"));
+    let doc = plain(read(&fixture("s1-r003-xlsx.xlsx")));
     assert_eq!(doc.blocks[0], Block::Heading { source: None, level: 2, text: "统计表".into() });
     // 14pt bold, merged over the width, alone in its rows: the title.
     assert_eq!(
@@ -80,14 +80,14 @@ fn title_rows_and_captions_above_tables_are_text() {
 
 #[test]
 fn decimals_blanks_and_numbers_stored_as_text() {
-    let doc = read(&fixture("s1-r005-xlsx.xlsx"));
+    let doc = plain(read(&fixture("s1-r005-xlsx.xlsx")));
     let active = tables(&doc)[0];
     assert_eq!(active.name, "主动公开");
     // A row whose numbers are blank stays a row of empty cells.
     assert_eq!(active.rows[2], ["规章", "", "", ""].map(Cell::new).to_vec());
     assert_eq!(*find(active, "2314.86"), Cell::span("2314.86", 1, 2));
 
-    let doc = read(&fixture("s1-r006-xlsx.xlsx"));
+    let doc = plain(read(&fixture("s1-r006-xlsx.xlsx")));
     let active = tables(&doc)[0];
     assert_eq!(at(active, 14, 3), "/");
     assert_eq!(at(active, 3, 3), "3", "a number stored as text reads as printed");
@@ -95,8 +95,8 @@ fn decimals_blanks_and_numbers_stored_as_text() {
 
 #[test]
 fn formulas_dates_padding_hidden_sheets_and_text_sheets() {
-    let doc =
-        nianbao_xlsx::read(&fixture("features.xlsx"), &Options::from([("inspect".into(), "true".into())])).unwrap();
+    let options = Options::from([("inspect".into(), "true".into())]);
+    let doc = plain(nianbao_xlsx::read(&fixture("features.xlsx"), &options).unwrap());
     assert_eq!(doc.prop("title"), Some("测试工作簿"));
     assert_eq!(doc.prop("author"), Some("某局"));
     let texts: Vec<&Block> = doc.blocks.iter().filter(|b| !matches!(b, Block::Table(_))).collect();
@@ -138,8 +138,8 @@ fn without_title_fonts(doc: &Document) -> Vec<Block> {
     doc.blocks
         .iter()
         .map(|b| match b {
-            Block::Heading { level: 1, text, .. } => {
-                Block::Paragraph { source: None, text: text.clone(), align: Default::default() }
+            Block::Heading { level: 1, text, source } => {
+                Block::Paragraph { source: source.clone(), text: text.clone(), align: Default::default() }
             }
             other => other.clone(),
         })

@@ -4,10 +4,17 @@
 //! between rows that reach over the number columns, become rows of their own; the other lines
 //! between rows are the wrapped parts of a row's label cells and join the row they belong to.
 
-use super::flow::is_number;
-use super::interp::{Dir, Page};
+use super::interp::{union, Dir, Page};
 use super::lines;
 use super::table::{CellBox, Lattice};
+use nianbao_chinese::is_number;
+
+/// Whether the pieces of text make a number as a cell prints it: the cheap test first, as
+/// most chunks are words.
+fn numeric<'a>(pieces: impl Iterator<Item = &'a str> + Clone) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    pieces.clone().any(|p| p.contains(digit)) && is_number(&pieces.collect::<String>())
+}
 
 /// A gap wider than this many ems parts two chunks of a line (a word space is a quarter em).
 const CHUNK_GAP: f32 = 0.8;
@@ -19,9 +26,12 @@ struct Chunk {
     numeric: bool,
 }
 
-/// A chunk's text, spaced as a line of its own (only tables need it: most lines are not).
-fn chunk_text(page: &Page, glyphs: &[u32]) -> String {
-    lines::build(page, glyphs).iter().map(|l| l.text.replace(lines::SOFT_SPACE, " ")).collect::<Vec<_>>().join(" ")
+/// A chunk's text, spaced as a line of its own (only tables need it: most lines are not), and
+/// its box on the page as shown.
+fn chunk_text(page: &Page, glyphs: &[u32]) -> (String, Option<[f32; 4]>) {
+    let lines = lines::build(page, glyphs);
+    let text = lines.iter().map(|l| l.text.replace(lines::SOFT_SPACE, " ")).collect::<Vec<_>>().join(" ");
+    (text, lines.iter().fold(None, |b, l| union(b, l.bbox)))
 }
 
 struct TextLine {
@@ -75,7 +85,7 @@ fn text_lines(page: &Page, taken: &[bool]) -> Vec<TextLine> {
             .map(|glyphs| Chunk {
                 x0: g(glyphs[0]).u0,
                 x1: glyphs.iter().map(|&m| g(m).u1).fold(f32::MIN, f32::max),
-                numeric: is_number(&glyphs.iter().map(|&m| page.glyph_text(g(m))).collect::<String>()),
+                numeric: numeric(glyphs.iter().map(|&m| page.glyph_text(g(m)))),
                 glyphs,
             })
             .collect();
@@ -197,12 +207,14 @@ struct Piece {
     x0: f32,
     x1: f32,
     text: String,
+    bbox: Option<[f32; 4]>,
 }
 
-/// The text of one cell from its chunks. Chunks that overlap across are one column of text,
-/// read top to bottom; such columns (a group caption beside its row labels, when no gutter
-/// parts them) are read left to right.
-fn cell_text(mut pieces: Vec<Piece>) -> String {
+/// The text of one cell from its chunks, and its box. Chunks that overlap across are one
+/// column of text, read top to bottom; such columns (a group caption beside its row labels,
+/// when no gutter parts them) are read left to right.
+fn cell_text(mut pieces: Vec<Piece>) -> (String, Option<[f32; 4]>) {
+    let bbox = pieces.iter().filter_map(|p| p.bbox).fold(None, union);
     pieces.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     let mut columns: Vec<(f32, Vec<Piece>)> = Vec::new();
     for p in pieces {
@@ -224,7 +236,7 @@ fn cell_text(mut pieces: Vec<Piece>) -> String {
             text.push_str(&p.text);
         }
     }
-    text
+    (text, bbox)
 }
 
 fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
@@ -294,8 +306,10 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
     for (r, rows) in members.iter().enumerate() {
         let top = rows.iter().map(|&k| lines[k].top).fold(f32::MAX, f32::min);
         ys.push(ys.last().map_or(top, |&y: &f32| top.max(y + 0.01)));
-        // (first slot, last slot, line, x0, x1, text) of each chunk, merged where they share slots.
-        let mut parts: Vec<(usize, usize, f32, f32, f32, String)> = rows
+        // (first slot, last slot, line, x0, x1, (text, box)) of each chunk, merged where they
+        // share slots.
+        type Part = (usize, usize, f32, f32, f32, (String, Option<[f32; 4]>));
+        let mut parts: Vec<Part> = rows
             .iter()
             .flat_map(|&k| lines[k].chunks.iter().map(move |c| (k, c)))
             .map(|(k, c)| {
@@ -304,13 +318,14 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
             .collect();
         parts.sort_by(|a, b| a.0.cmp(&b.0).then(a.3.total_cmp(&b.3)));
         let mut groups: Vec<(usize, usize, Vec<Piece>)> = Vec::new();
-        for (c0, c1, y, x0, x1, t) in parts {
+        for (c0, c1, y, x0, x1, (text, bbox)) in parts {
+            let piece = Piece { y, x0, x1, text, bbox };
             match groups.last_mut() {
                 Some(g) if c0 <= g.1 => {
                     g.1 = g.1.max(c1);
-                    g.2.push(Piece { y, x0, x1, text: t });
+                    g.2.push(piece);
                 }
-                _ => groups.push((c0, c1, vec![Piece { y, x0, x1, text: t }])),
+                _ => groups.push((c0, c1, vec![piece])),
             }
         }
         let mut col = 0;
@@ -318,8 +333,8 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
             for k in col..c0 {
                 cells.push(CellBox { row: r, col: k, rowspan: 1, colspan: 1, ..CellBox::default() });
             }
-            let text = cell_text(pieces);
-            cells.push(CellBox { row: r, col: c0, rowspan: 1, colspan: c1 - c0 + 1, text, ..CellBox::default() });
+            let (text, bbox) = cell_text(pieces);
+            cells.push(CellBox { row: r, col: c0, rowspan: 1, colspan: c1 - c0 + 1, text, bbox, ..CellBox::default() });
             col = c1 + 1;
         }
         for k in col..ncols {
@@ -328,5 +343,5 @@ fn build(page: &Page, lines: &[TextLine]) -> Option<Lattice> {
     }
     let bottom = lines.iter().map(|l| l.bottom).fold(f32::MIN, f32::max);
     ys.push(bottom.max(ys.last().copied().unwrap_or(bottom) + 0.01));
-    Some(Lattice { xs, ys, cells })
+    Some(Lattice { xs, ys, cells, page: 0, frame: [0.0; 4] })
 }

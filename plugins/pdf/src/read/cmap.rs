@@ -30,6 +30,9 @@ pub type IntMap<V> = HashMap<u32, V, BuildHasherDefault<IntHasher>>;
 /// A ToUnicode map (or a map of any code to text) stops growing here: a hostile bfrange must
 /// not allocate gigabytes.
 const MAX_ENTRIES: usize = 1 << 18;
+/// Codes a map's ranges may set, counting those set again: ranges of 65 536 codes over the
+/// same codes, block after block, must not run for hours either.
+const MAX_TRIES: usize = 4 * MAX_ENTRIES;
 
 /// The text of one code: a single char inline, longer text in the map's pool.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +88,7 @@ pub struct UnicodeMap {
     pub codespace: CodeSpace,
     map: IntMap<Uni>,
     pool: String,
+    tries: usize,
 }
 
 impl UnicodeMap {
@@ -103,7 +107,8 @@ impl UnicodeMap {
     }
 
     fn insert(&mut self, code: u32, utf16: &[u16]) {
-        if self.map.len() >= MAX_ENTRIES {
+        self.tries += 1;
+        if self.map.len() >= MAX_ENTRIES || self.tries > MAX_TRIES {
             return;
         }
         let mut chars = char::decode_utf16(utf16.iter().copied()).filter_map(Result::ok).filter(|&c| c != '\0');
@@ -159,6 +164,9 @@ impl UnicodeMap {
                 Operand::Str(s, e) => {
                     to_utf16(lx.string(s, e), utf16);
                     for code in lo..=hi {
+                        if self.map.len() >= MAX_ENTRIES || self.tries > MAX_TRIES {
+                            return;
+                        }
                         self.insert(code, utf16);
                         if let Some(last) = utf16.last_mut() {
                             *last = last.wrapping_add(1);

@@ -2,15 +2,17 @@
 //! next page joined, lines joined into paragraphs by indentation, line length, spacing and
 //! size, and larger lines made headings.
 
-use super::interp::Dir;
+use super::interp::{union, Dir};
 use super::lines::{Line, SOFT_SPACE};
 use super::table::{CellBox, Lattice};
+use nianbao_chinese::{is_number, is_page_mark};
+use nianbao_plugin::document::Source;
 use nianbao_plugin::{Align, Block, Cell, Table};
 use std::collections::HashMap;
 
 /// What the reader kept of one page.
 pub struct PageLayout {
-    pub number: usize,
+    pub number: u32,
     pub width: f32,
     pub height: f32,
     pub lines: Vec<Line>,
@@ -35,6 +37,8 @@ struct Stats {
     body: f32,
     pitch: f32,
     pages: Vec<Margins>,
+    /// The number of each page, from 1.
+    numbers: Vec<u32>,
 }
 
 pub fn assemble(mut pages: Vec<PageLayout>) -> Vec<Block> {
@@ -148,10 +152,13 @@ fn flush(para: &mut Vec<(usize, &Line)>, blocks: &mut Vec<Block>, s: &Stats) {
         }));
     }
     let m = s.pages[p];
+    // A paragraph over a page break is where it starts.
+    let bbox = para.iter().filter(|(q, _)| *q == p).map(|(_, l)| l.bbox).fold(None, union).unwrap_or(first.bbox);
+    let source = Some(Source::page(s.numbers[p], bbox));
     let size = para.iter().map(|(_, l)| l.size).fold(0.0, f32::max);
     if size >= s.body * 1.15 {
         let level = if blocks.is_empty() { 1 } else { 2 };
-        blocks.push(Block::Heading { source: None, level, text });
+        blocks.push(Block::Heading { source, level, text });
     } else {
         let align = if para.iter().all(|(q, l)| centered(l, s.pages[*q], 2.0)) {
             Align::Center
@@ -160,7 +167,7 @@ fn flush(para: &mut Vec<(usize, &Line)>, blocks: &mut Vec<Block>, s: &Stats) {
         } else {
             Align::Justify
         };
-        blocks.push(Block::Paragraph { source: None, text, align });
+        blocks.push(Block::Paragraph { source, text, align });
     }
     para.clear();
 }
@@ -193,7 +200,7 @@ fn remove_chrome(pages: &mut [PageLayout]) {
     for page in pages.iter_mut() {
         let h = page.height;
         page.lines.retain(|l| match band(l, h) {
-            Some(top) => !(is_page_number(&l.text) || is_print_stamp(&l.text) || repeated(seen[&key(l, top)])),
+            Some(top) => !(is_page_mark(&l.text) || is_print_stamp(&l.text) || repeated(seen[&key(l, top)])),
             None => true,
         });
     }
@@ -224,14 +231,6 @@ fn is_print_stamp(text: &str) -> bool {
 /// A line's text with digits blanked, so `第1页` and `第2页` look alike.
 fn shape(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
-}
-
-pub fn is_page_number(text: &str) -> bool {
-    let mut rest = text.replace("Page", "").replace("page", "").replace("of", "");
-    rest.retain(|c| !c.is_whitespace() && !"-—–―─‒_~·•|()（）[]【】<>第页共/".contains(c));
-    !rest.is_empty()
-        && rest.chars().count() <= 8
-        && rest.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 fn stats(pages: &[PageLayout]) -> Stats {
@@ -280,7 +279,7 @@ fn stats(pages: &[PageLayout]) -> Stats {
         .collect();
     deltas.sort_by(f32::total_cmp);
     let pitch = deltas.get(deltas.len() / 2).copied().unwrap_or(1.5 * body);
-    Stats { body, pitch, pages: per_page }
+    Stats { body, pitch, pages: per_page, numbers: pages.iter().map(|p| p.number).collect() }
 }
 
 /// The most common value, rounded to half a point, weighted.
@@ -387,32 +386,23 @@ fn to_table(l: &Lattice) -> Table {
     let mut cells: Vec<&CellBox> = l.cells.iter().collect();
     cells.sort_by_key(|c| (c.row, c.col));
     for c in cells {
-        rows[c.row].push(Cell::span(c.text.clone(), c.rowspan as u32, c.colspan as u32));
+        // A cell without text was printed on its page, at no box.
+        let at = match c.bbox {
+            Some(bbox) => Source::page(c.page, bbox),
+            None => Source { page: Some(c.page), ..Source::default() },
+        };
+        rows[c.row].push(Cell::span(c.text.clone(), c.rowspan as u32, c.colspan as u32).at(at));
     }
-    let header_rows = rows.iter().position(|r| r.iter().any(|c| is_number(&c.text))).unwrap_or(0);
-    Table { source: None, name: String::new(), header_rows: header_rows as u32, rows }
-}
-
-pub(super) fn is_number(s: &str) -> bool {
-    let s = s.trim();
-    !s.is_empty()
-        && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || ".,-%".contains(c))
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let numeric = |t: &str| t.contains(digit) && is_number(t);
+    let header_rows = rows.iter().position(|r| r.iter().any(|c| numeric(&c.text))).unwrap_or(0);
+    let source = Some(Source::page(l.page, l.frame));
+    Table { source, name: String::new(), header_rows: header_rows as u32, rows }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn page_numbers() {
-        for t in ["-1-", "— 12 —", "第 3 页", "第1页 共6页", "2/6", "Page 4 of 9", "５"] {
-            assert!(is_page_number(t), "{t}");
-        }
-        for t in ["2023年2月10日", "一、总体情况", "0864-66518789"] {
-            assert!(!is_page_number(t), "{t}");
-        }
-    }
 
     #[test]
     fn browser_print_stamps() {

@@ -266,6 +266,8 @@ fn standard_width(base: &[u8]) -> f32 {
 /// A CID font's W array: `c [w1 w2 …]` and `c_first c_last w`.
 fn cid_widths(pdf: &Pdf, cid_font: &Dictionary) -> IntMap<f32> {
     const MAX: u32 = 1 << 16;
+    // Widths set, counting those set again (ranges over the same CIDs, over and over).
+    let mut tries = 0usize;
     let mut out = IntMap::default();
     let Some(Object::Array(w)) = pdf.get(cid_font, b"W") else { return out };
     let mut i = 0;
@@ -275,6 +277,7 @@ fn cid_widths(pdf: &Pdf, cid_font: &Dictionary) -> IntMap<f32> {
         match pdf.resolve(&w[i + 1]) {
             Object::Array(list) => {
                 for (k, v) in list.iter().take(MAX as usize).enumerate() {
+                    tries += 1;
                     if let Some(v) = obj::number(Some(pdf.resolve(v))) {
                         out.insert(first.saturating_add(k as u32), v);
                     }
@@ -291,10 +294,11 @@ fn cid_widths(pdf: &Pdf, cid_font: &Dictionary) -> IntMap<f32> {
                 for c in first..=last {
                     out.insert(c, v);
                 }
+                tries += last.saturating_sub(first) as usize + 1;
                 i += 3;
             }
         }
-        if out.len() > MAX as usize * 4 {
+        if out.len() > MAX as usize * 4 || tries > MAX as usize * 16 {
             break;
         }
     }

@@ -66,6 +66,9 @@ pub struct Page {
     pub image_area: f32,
     /// Glyphs whose font gives no Unicode text.
     pub unmapped: usize,
+    /// How [`Page::turn_upright`] turned the page, and the size it had before: to give
+    /// positions back as the page is shown.
+    pub turned: Option<(Dir, f32, f32)>,
 }
 
 impl Page {
@@ -125,7 +128,36 @@ impl Page {
         if turn != Dir::Left {
             (self.width, self.height) = (h, w);
         }
+        self.turned = Some((turn, w, h));
     }
+
+    /// A box `[x0, y0, x1, y1]` of this (upright) page where it lies on the page as shown:
+    /// after its /Rotate, before [`Page::turn_upright`]; rounded to a hundredth of a point.
+    pub fn shown_box(&self, b: [f32; 4]) -> [f32; 4] {
+        let [x0, y0, x1, y1] = match self.turned {
+            None => b,
+            Some((turn, w, h)) => {
+                // The inverse of the turn's point map.
+                let back = |x: f32, y: f32| match turn {
+                    Dir::Down => (w - y, x),
+                    Dir::Up => (y, h - x),
+                    _ => (w - x, h - y),
+                };
+                let (p, q) = (back(b[0], b[1]), back(b[2], b[3]));
+                [p.0.min(q.0), p.1.min(q.1), p.0.max(q.0), p.1.max(q.1)]
+            }
+        };
+        let round = |v: f32| (v * 100.0).round() / 100.0;
+        [round(x0), round(y0), round(x1), round(y1)]
+    }
+}
+
+/// The smallest box holding both (`None` holds nothing).
+pub fn union(a: Option<[f32; 4]>, b: [f32; 4]) -> Option<[f32; 4]> {
+    Some(match a {
+        None => b,
+        Some(a) => [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])],
+    })
 }
 
 type Matrix = [f32; 6];

@@ -2,6 +2,7 @@
 //! along it, with spaces only where a gap between non-CJK glyphs says so.
 
 use super::interp::{Dir, Glyph, Page};
+use nianbao_chinese::is_wide;
 
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -19,6 +20,8 @@ pub struct Line {
     /// The extent of the line's first word (one glyph for CJK text): would it have fitted at
     /// the end of the line before?
     pub first_word: f32,
+    /// The box of its glyphs on the page as shown (see [`Page::shown_box`]).
+    pub bbox: [f32; 4],
 }
 
 /// Builds the lines of the given glyphs, top to bottom (right to left for vertical text).
@@ -58,16 +61,6 @@ pub fn baselines(page: &Page, glyphs: &[u32]) -> Vec<Vec<u32>> {
 /// A gap next to CJK text: a space in a table or a ragged line, but in a justified line that
 /// the paragraph goes on from, only stretch (browsers spread a line with a long URL that way).
 pub const SOFT_SPACE: char = '\u{2009}';
-
-/// Wide characters (CJK, full-width forms, CJK punctuation) are set without spaces between
-/// them and Latin text; gaps next to them are typography, not spaces.
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF | 0x2E80..=0x303F | 0x3040..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
-}
 
 /// The usual gap between two glyphs of the line: justified text may spread every character
 /// (CJK typesetters, letter-spacing writers), and only a gap well beyond that is a space. No
@@ -152,6 +145,7 @@ fn make_line(page: &Page, members: &[u32]) -> Option<Line> {
         size,
         bold: bold * 2 > sizes.len(),
         first_word,
+        bbox: page.shown_box([left, top, right, bottom]),
     })
 }
 

@@ -57,7 +57,7 @@ pub fn text_string(bytes: &[u8]) -> String {
         s.to_string()
     } else {
         let (gbk, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-        if !bad && gbk.chars().any(super::lines::is_wide) {
+        if !bad && gbk.chars().any(nianbao_chinese::is_wide) {
             gbk.into_owned()
         } else {
             encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned()

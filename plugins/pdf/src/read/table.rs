@@ -1,7 +1,7 @@
 //! Ruled tables: rulings snapped and joined, grouped into connected lattices, each lattice's
 //! grid cells merged where no rule separates them, and the page's glyphs assigned to cells.
 
-use super::interp::{Page, Seg};
+use super::interp::{union, Page, Seg};
 use super::lines;
 
 /// Rules closer than this are one rule (double borders, line caps, rounding).
@@ -22,6 +22,9 @@ pub struct CellBox {
     /// merged cell cut by the page break looks when its text goes on at the top of the next
     /// page (LibreOffice sets it so, with the rule under it drawn all the same).
     pub text_at_bottom: bool,
+    /// The page (from 1) and the box of the cell's text on the page as shown.
+    pub page: u32,
+    pub bbox: Option<[f32; 4]>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +34,9 @@ pub struct Lattice {
     pub ys: Vec<f32>,
     /// Cells in row-major order of their top-left slot.
     pub cells: Vec<CellBox>,
+    /// The page the table starts on, and its frame there as the page is shown.
+    pub page: u32,
+    pub frame: [f32; 4],
 }
 
 impl Lattice {
@@ -52,6 +58,13 @@ impl Lattice {
 
     pub fn contains(&self, x: f32, y: f32) -> bool {
         x >= self.left() && x <= self.right() && y >= self.top() && y <= self.bottom()
+    }
+
+    /// Says that the table was found on page `number`.
+    pub fn place(&mut self, page: &Page, number: u32) {
+        self.page = number;
+        self.frame = page.shown_box([self.left(), self.top(), self.right(), self.bottom()]);
+        self.cells.iter_mut().for_each(|c| c.page = number);
     }
 }
 
@@ -84,6 +97,7 @@ pub fn find(page: &Page) -> (Vec<Lattice>, Vec<bool>) {
         for (cell, glyphs) in lattice.cells.iter_mut().zip(&members) {
             let lines = lines::build(page, glyphs);
             cell.text = lines.iter().map(|l| l.text.replace(lines::SOFT_SPACE, " ")).collect::<Vec<_>>().join("\n");
+            cell.bbox = lines.iter().fold(None, |b, l| union(b, l.bbox));
             if let Some(last) = lines.last() {
                 cell.text_at_bottom = lattice.ys[cell.row + cell.rowspan] - last.bottom < 0.6 * last.size;
             }
@@ -324,7 +338,7 @@ fn grid(hs: &[Seg], vs: &[Seg]) -> Option<Lattice> {
     }
     xs.shrink_to_fit();
     ys.shrink_to_fit();
-    Some(Lattice { xs, ys, cells })
+    Some(Lattice { xs, ys, cells, page: 0, frame: [0.0; 4] })
 }
 
 #[cfg(test)]

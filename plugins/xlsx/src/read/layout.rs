@@ -5,8 +5,12 @@
 //! with one used column is a run of paragraphs (a title, a list of `标签:值` lines); leading
 //! rows that hold a single unmerged cell above a wider block are paragraphs too (a caption
 //! typed above a table). Everything else is a Table named after the sheet.
+//!
+//! Each cell and paragraph carries its sheet and A1 reference (a merged region's top-left
+//! cell), each table its sheet.
 
 use calamine::Dimensions;
+use nianbao_plugin::document::{a1, Source};
 use nianbao_plugin::{Block, Cell, Error, Table};
 use std::collections::HashMap;
 
@@ -30,12 +34,14 @@ struct Span {
 }
 
 /// The blocks of one sheet, top to bottom. `positions` is what is left of the workbook's
-/// budget of table positions; `notes`, when given, receives one line per block.
+/// budget of table positions, `max_cells` the most positions one table may have; `notes`,
+/// when given, receives one line per block.
 pub(super) fn blocks(
     sheet: &str,
     mut cells: Vec<SheetCell>,
     mut merges: Vec<Dimensions>,
     positions: &mut u64,
+    max_cells: u64,
     mut notes: Option<&mut Vec<String>>,
 ) -> Result<Vec<Block>, Error> {
     cells.sort_by_key(|c| (c.row, c.col));
@@ -48,7 +54,8 @@ pub(super) fn blocks(
         // Merges are sorted by their top row: those anchored in the run are one slice.
         let from = merges.partition_point(|m| m.start.0 < first);
         let to = merges.partition_point(|m| m.start.0 <= last);
-        let run = Run { sheet, first, last, cells: slice_rows(&cells, first, last), merges: &merges[from..to] };
+        let run =
+            Run { sheet, first, last, cells: slice_rows(&cells, first, last), merges: &merges[from..to], max_cells };
         run.blocks(&text, positions, &mut notes, &mut out)?;
     }
     Ok(out)
@@ -61,6 +68,7 @@ struct Run<'a> {
     last: u32,
     cells: &'a [SheetCell],
     merges: &'a [Dimensions],
+    max_cells: u64,
 }
 
 impl Run<'_> {
@@ -77,8 +85,8 @@ impl Run<'_> {
         let mut top = self.first;
         while top < self.last && top < first_merged && slice_rows(self.cells, top, top).len() == 1 {
             let cell = &slice_rows(self.cells, top, top)[0];
-            note(notes, format!("sheet '{sheet}' {}: paragraph", cell_name(cell.row, cell.col)));
-            out.push(paragraph(cell));
+            note(notes, format!("sheet '{sheet}' {}: paragraph", a1(cell.row, cell.col)));
+            out.push(paragraph(sheet, cell));
             top += 1;
         }
         let body = slice_rows(self.cells, top, self.last);
@@ -86,10 +94,17 @@ impl Run<'_> {
         let range = range_name(top, self.last, &cols);
         if cols.len() <= 1 {
             note(notes, format!("sheet '{sheet}' {range}: {} paragraph(s)", body.len()));
-            out.extend(body.iter().map(paragraph));
+            out.extend(body.iter().map(|c| paragraph(sheet, c)));
             return Ok(());
         }
         let height = self.last - top + 1;
+        if u64::from(height) * cols.len() as u64 > self.max_cells {
+            return Err(Error::new(format!(
+                "sheet '{sheet}' {range}: a table of {height} rows × {} columns has more than {} cells (-O max-cells=N raises it)",
+                cols.len(),
+                self.max_cells
+            )));
+        }
         *positions = positions.checked_sub(u64::from(height) * cols.len() as u64).ok_or_else(|| {
             Error::new(format!(
                 "sheet '{sheet}': a block of {height} rows × {} columns makes the workbook too large for this reader",
@@ -110,12 +125,13 @@ fn note(notes: &mut Option<&mut Vec<String>>, line: String) {
     }
 }
 
-fn paragraph(cell: &SheetCell) -> Block {
+fn paragraph(sheet: &str, cell: &SheetCell) -> Block {
     let text = cell.text.clone();
+    let source = Some(Source::sheet_cell(sheet, a1(cell.row, cell.col)));
     if cell.title_font {
-        Block::Heading { source: None, level: 1, text }
+        Block::Heading { source, level: 1, text }
     } else {
-        Block::Paragraph { source: None, text, align: Default::default() }
+        Block::Paragraph { source, text, align: Default::default() }
     }
 }
 
@@ -189,16 +205,20 @@ fn table(sheet: &str, top: u32, last: u32, cols: &[u32], spans: &[Span], text: &
         }
     }
     let text_at = |pos: (u32, u32)| text.get(&pos).copied().unwrap_or_default();
+    let at = |(row, col): (u32, u32)| Source::sheet_cell(sheet, a1(row, col));
     let rows = (0..height)
         .map(|r| {
             let mut row = Vec::new();
             for (c, &col) in cols.iter().enumerate() {
                 match cover[r * cols.len() + c] {
-                    None => row.push(Cell::new(text_at((top + r as u32, col)))),
+                    None => {
+                        let pos = (top + r as u32, col);
+                        row.push(Cell::new(text_at(pos)).at(at(pos)));
+                    }
                     Some(i) if spans[i].rows.0 == r && spans[i].cols.0 == c => {
                         let s = spans[i];
                         let (h, w) = (s.rows.1 - s.rows.0, s.cols.1 - s.cols.0);
-                        row.push(Cell::span(text_at(s.anchor), h as u32, w as u32));
+                        row.push(Cell::span(text_at(s.anchor), h as u32, w as u32).at(at(s.anchor)));
                     }
                     Some(_) => {}
                 }
@@ -206,24 +226,13 @@ fn table(sheet: &str, top: u32, last: u32, cols: &[u32], spans: &[Span], text: &
             row
         })
         .collect();
-    Table { source: None, name: sheet.to_string(), header_rows: 0, rows }
-}
-
-/// `A1`-style name of a cell.
-fn cell_name(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
-    let mut n = col + 1;
-    while n > 0 {
-        letters.push(b'A' + ((n - 1) % 26) as u8);
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    let source = Some(Source { sheet: Some(sheet.to_string()), ..Source::default() });
+    Table { source, name: sheet.to_string(), header_rows: 0, rows }
 }
 
 fn range_name(top: u32, last: u32, cols: &[u32]) -> String {
     let (first, end) = (cols.first().copied().unwrap_or(0), cols.last().copied().unwrap_or(0));
-    format!("{}:{}", cell_name(top, first), cell_name(last, end))
+    format!("{}:{}", a1(top, first), a1(last, end))
 }
 
 #[cfg(test)]
@@ -239,7 +248,24 @@ mod tests {
     }
 
     fn run(list: &[(u32, u32, &str)], merges: Vec<Dimensions>) -> Vec<Block> {
-        blocks("S", cells(list), merges, &mut 1_000_000, None).unwrap()
+        blocks("S", cells(list), merges, &mut 1_000_000, 1_000_000, None)
+            .unwrap()
+            .into_iter()
+            .map(without_sources)
+            .collect()
+    }
+
+    /// The block with its source positions left out, to compare texts and spans.
+    fn without_sources(mut b: Block) -> Block {
+        match &mut b {
+            Block::Heading { source, .. } | Block::Paragraph { source, .. } => *source = None,
+            Block::Table(t) => {
+                t.source = None;
+                t.rows.iter_mut().flatten().for_each(|c| c.source = None);
+            }
+            Block::Image { .. } => {}
+        }
+        b
     }
 
     fn table_of(b: &Block) -> &Table {
@@ -332,8 +358,9 @@ mod tests {
     fn a_lone_cell_in_a_title_font_is_a_heading() {
         let mut list = cells(&[(0, 0, "Report"), (2, 0, "a"), (2, 1, "b")]);
         list[0].title_font = true;
-        let b = blocks("S", list, vec![merge(0, 0, 0, 1)], &mut 100, None).unwrap();
-        assert_eq!(b[0], Block::Heading { source: None, level: 1, text: "Report".into() });
+        let b = blocks("S", list, vec![merge(0, 0, 0, 1)], &mut 100, 100, None).unwrap();
+        let source = Some(Source::sheet_cell("S", "A1"));
+        assert_eq!(b[0], Block::Heading { source, level: 1, text: "Report".into() });
     }
 
     #[test]
@@ -358,21 +385,34 @@ mod tests {
     fn endlessly_overlapping_merges_are_a_corrupt_file() {
         let list = cells(&[(0, 0, "a"), (0, 1, "b"), (1, 0, "c"), (1, 1, "d")]);
         let merges = vec![merge(0, 0, 1, 1); 3];
-        let err = blocks("S", list, merges, &mut 100, None).unwrap_err();
+        let err = blocks("S", list, merges, &mut 100, 100, None).unwrap_err();
         assert_eq!(err.0, "sheet 'S': the file is corrupted: its merged regions overlap over and over");
     }
 
     #[test]
     fn the_position_budget_is_enforced() {
-        let err = blocks("S", cells(&[(0, 0, "a"), (0, 1, "b"), (1, 0, "c")]), vec![], &mut 3, None).unwrap_err();
+        let list = || cells(&[(0, 0, "a"), (0, 1, "b"), (1, 0, "c")]);
+        let err = blocks("S", list(), vec![], &mut 3, 100, None).unwrap_err();
         assert!(err.0.contains("too large"), "{err}");
+        let err = blocks("S", list(), vec![], &mut 100, 3, None).unwrap_err();
+        assert_eq!(
+            err.0,
+            "sheet 'S' A1:B2: a table of 2 rows × 2 columns has more than 3 cells (-O max-cells=N raises it)"
+        );
     }
 
     #[test]
-    fn cell_names_are_a1_style() {
-        assert_eq!(cell_name(0, 0), "A1");
-        assert_eq!(cell_name(47, 14), "O48");
-        assert_eq!(cell_name(0, 26), "AA1");
-        assert_eq!(cell_name(0, 16_383), "XFD1");
+    fn cells_name_their_sheet_and_cell_merged_ones_their_top_left() {
+        let list = cells(&[(4, 2, "corner"), (4, 4, "x"), (5, 4, "1"), (6, 2, "r"), (6, 3, "s"), (6, 4, "2")]);
+        let b = blocks("统计", list, vec![merge(4, 2, 5, 3)], &mut 100, 100, None).unwrap();
+        let t = table_of(&b[0]);
+        assert_eq!(t.source, Some(Source { sheet: Some("统计".into()), ..Source::default() }));
+        let refs: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.source.as_ref().unwrap().cell.as_deref().unwrap()).collect())
+            .collect();
+        assert_eq!(refs, [vec!["C5", "E5"], vec!["E6"], vec!["C7", "D7", "E7"]]);
+        assert!(t.rows.iter().flatten().all(|c| c.source.as_ref().unwrap().sheet.as_deref() == Some("统计")));
     }
 }

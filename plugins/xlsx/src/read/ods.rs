@@ -1,13 +1,19 @@
-//! What calamine does not tell about an ODS file: the merged cells of each sheet (ODF writes
-//! them as `table:number-columns-spanned`/`number-rows-spanned` on the first cell), and how
-//! big the sheets are before calamine loads them whole.
+//! What calamine does not tell about an ODS file, and what it must not be shown: the merged
+//! cells of each sheet (ODF writes them as `table:number-columns-spanned`/`number-rows-spanned`
+//! on the first cell), and whether `content.xml` is safe for calamine to load. calamine loads
+//! every sheet whole, as dense rectangles, expanding repeated cells and `<text:s text:c="…"/>`
+//! as it goes, and it loops for ever on a `content.xml` that ends inside a table (UPSTREAM.md).
+//! So the XML is walked here first: it must be complete, and its sheets, cells and text, with
+//! their repeats, within the limits.
 
+use super::limits::Limits;
 use calamine::Dimensions;
+use nianbao_plugin::document::a1;
 use nianbao_plugin::Error;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{BufReader, Read, Seek};
 
 /// The sheet size limits of the format (those of xlsx): repeat counts beyond are cut, as
 /// calamine cuts them.
@@ -29,42 +35,52 @@ pub(super) fn is_spreadsheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> bo
     entry.take(200).read_to_string(&mut mime).is_ok() && mime.trim() == "application/vnd.oasis.opendocument.spreadsheet"
 }
 
-/// Scans `content.xml`: the merged cells of every sheet, after checking that the sheets stay
-/// within `max_cells` non-empty cells and `max_positions` positions in all.
-pub(super) fn scan(bytes: &[u8], max_cells: u64, max_positions: u64) -> Result<Vec<SheetMerges>, Error> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| Error::new(format!("the ODS package is corrupted: {e}")))?;
-    let content =
-        zip.by_name("content.xml").map_err(|_| Error::new("the ODS package has no content.xml: it is corrupted"))?;
+/// Walks `content.xml`: the merged cells of every sheet, after checking that the XML is
+/// complete and that the sheets keep within the limits.
+pub(super) fn scan(content: impl Read, limits: &Limits) -> Result<Vec<SheetMerges>, Error> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
-    let mut scan = Scan::default();
+    let mut scan =
+        Scan { limits, sheets: Vec::new(), depth: 0, row: 0, row_repeat: 1, col: 0, cell: None, cells: 0, text: 0 };
+    let mut open = 0usize;
     let mut buf = Vec::new();
     loop {
         let event = xml.read_event_into(&mut buf).map_err(|e| {
             Error::new(format!("the ODS content is corrupted: bad XML at byte {}: {e}", xml.buffer_position()))
         })?;
         match event {
-            Event::Start(e) => scan.open(&e, false),
-            Event::Empty(e) => scan.open(&e, true),
-            Event::End(e) => scan.close(e.local_name().as_ref().as_bytes()),
-            Event::Text(t) if !t.trim().is_empty() => scan.cell_has_text(),
-            Event::GeneralRef(_) | Event::CData(_) => scan.cell_has_text(),
+            Event::Start(e) => {
+                open += 1;
+                scan.open(&e, false)?;
+            }
+            Event::Empty(e) => scan.open(&e, true)?,
+            Event::End(e) => {
+                open = open.saturating_sub(1);
+                scan.close(e.local_name().as_ref())?;
+            }
+            Event::Text(t) => scan.text(&t, !t.trim().is_empty()),
+            Event::CData(t) => scan.text(&t, true),
+            Event::GeneralRef(_) => scan.text("&", true),
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
-        if scan.cells > max_cells {
-            return Err(Error::new(format!(
-                "the workbook has more than {max_cells} non-empty cells: too large for this reader"
-            )));
-        }
     }
-    let positions = scan.sheets.iter().map(|s| s.extent.0.saturating_mul(s.extent.1)).fold(0u64, u64::saturating_add);
-    if positions > max_positions {
-        let big = scan.sheets.iter().max_by_key(|s| s.extent.0.saturating_mul(s.extent.1)).expect("positions > 0");
+    if open > 0 {
+        // calamine reads such a file for ever: UPSTREAM.md, report 2 (its read_table takes Eof for
+        // just another event).
+        let inside = if scan.depth > 0 { "inside a table (<table:table>)" } else { "before its elements close" };
+        return Err(Error::new(format!("the ODS file is truncated or damaged: its content.xml ends {inside}")));
+    }
+    let extent = |s: &Sheet| s.extent.0.saturating_mul(s.extent.1);
+    let positions = scan.sheets.iter().map(extent).fold(0u64, u64::saturating_add);
+    if positions > limits.positions() {
+        let big = scan.sheets.iter().max_by_key(|s| extent(s)).expect("positions > 0");
         return Err(Error::new(format!(
-            "sheet '{}' spans {} rows × {} columns: too large for this reader",
-            big.name, big.extent.0, big.extent.1
+            "sheet '{}' spans {} rows × {} columns, more than the {} cell positions this reader lays out (50 × max-cells; -O max-cells=N raises it)",
+            big.name,
+            big.extent.0,
+            big.extent.1,
+            limits.positions()
         )));
     }
     Ok(scan.sheets.into_iter().map(|s| SheetMerges { name: s.name, merges: s.merges }).collect())
@@ -76,10 +92,11 @@ struct Sheet {
     merges: Vec<Dimensions>,
     /// Rows and columns from A1 to the last non-empty cell.
     extent: (u64, u64),
+    cells: u64,
 }
 
-#[derive(Default)]
-struct Scan {
+struct Scan<'a> {
+    limits: &'a Limits,
     sheets: Vec<Sheet>,
     /// How deep in `table:table` elements we are: tables inside cells (charts, embedded
     /// objects) are not sheets.
@@ -89,6 +106,8 @@ struct Scan {
     col: u64,
     cell: Option<PendingCell>,
     cells: u64,
+    /// Bytes of cell text, repeats expanded, as calamine will hold it.
+    text: u64,
 }
 
 struct PendingCell {
@@ -96,6 +115,11 @@ struct PendingCell {
     span: (u64, u64),
     covered: bool,
     filled: bool,
+    /// Characters and bytes of its text as calamine builds it.
+    chars: u64,
+    bytes: u64,
+    /// Inside an `office:annotation` (a comment), whose text calamine leaves out.
+    note: usize,
 }
 
 fn attribute<'a>(e: &'a BytesStart, name: &str) -> Option<Attribute<'a>> {
@@ -106,11 +130,16 @@ fn number(e: &BytesStart, name: &str) -> Option<u64> {
     attribute(e, name).and_then(|a| a.value.trim().parse().ok())
 }
 
-impl Scan {
-    fn open(&mut self, e: &BytesStart, empty: bool) {
+/// Characters of UTF-8 text (escapes counted as written, which is never fewer).
+fn chars(text: &str) -> u64 {
+    text.chars().count() as u64
+}
+
+impl Scan<'_> {
+    fn open(&mut self, e: &BytesStart, empty: bool) -> Result<(), Error> {
         let name = e.local_name();
-        match name.as_ref().as_bytes() {
-            b"table" if !empty => {
+        match name.as_ref() {
+            "table" if !empty => {
                 if self.depth == 0 {
                     let title = attribute(e, "name")
                         .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()));
@@ -120,14 +149,18 @@ impl Scan {
                 }
                 self.depth += 1;
             }
-            b"table-row" if self.depth == 1 => {
+            "table-row" if self.depth == 1 => {
                 self.row_repeat = number(e, "number-rows-repeated").unwrap_or(1).max(1);
                 self.col = 0;
                 if empty {
                     self.end_row();
                 }
             }
-            b"table-cell" | b"covered-table-cell" if self.depth == 1 => {
+            "table-cell" | "covered-table-cell" if self.depth == 1 => {
+                let value = ["string-value", "date-value", "time-value"].iter().find_map(|k| attribute(e, k));
+                let (chars, bytes) = value.map_or((0, 0), |v| (chars(&v.value), v.value.len() as u64));
+                // calamine keeps a copy of the formula for every copy of the cell, too.
+                let formula = attribute(e, "formula").map_or(0, |f| f.value.len() as u64);
                 self.cell = Some(PendingCell {
                     repeat: number(e, "number-columns-repeated").unwrap_or(1).max(1),
                     span: (
@@ -136,27 +169,50 @@ impl Scan {
                     ),
                     covered: name.as_ref() == "covered-table-cell",
                     filled: attribute(e, "value-type").is_some(),
+                    chars,
+                    bytes: bytes + formula,
+                    note: 0,
                 });
                 if empty {
-                    self.end_cell();
+                    self.end_cell()?;
+                }
+            }
+            other => {
+                if let Some(c) = &mut self.cell {
+                    match other {
+                        "annotation" if !empty => c.note += 1,
+                        _ if c.note > 0 => {}
+                        // calamine writes `text:c` spaces one by one, as many as it says: UPSTREAM.md, report 3.
+                        "s" => c.add(number(e, "c").unwrap_or(1).max(1)),
+                        "p" | "tab" | "line-break" => c.add(1),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, name: &str) -> Result<(), Error> {
+        match name {
+            "table" => self.depth = self.depth.saturating_sub(1),
+            "table-row" if self.depth == 1 => self.end_row(),
+            "table-cell" | "covered-table-cell" if self.depth == 1 => self.end_cell()?,
+            "annotation" => {
+                if let Some(c) = &mut self.cell {
+                    c.note = c.note.saturating_sub(1);
                 }
             }
             _ => {}
         }
+        Ok(())
     }
 
-    fn close(&mut self, name: &[u8]) {
-        match name {
-            b"table" => self.depth = self.depth.saturating_sub(1),
-            b"table-row" if self.depth == 1 => self.end_row(),
-            b"table-cell" | b"covered-table-cell" if self.depth == 1 => self.end_cell(),
-            _ => {}
-        }
-    }
-
-    fn cell_has_text(&mut self) {
-        if let Some(c) = &mut self.cell {
-            c.filled = true;
+    fn text(&mut self, text: &str, visible: bool) {
+        if let Some(c) = self.cell.as_mut().filter(|c| c.note == 0) {
+            c.filled |= visible;
+            c.chars += chars(text);
+            c.bytes += text.len() as u64;
         }
     }
 
@@ -164,27 +220,53 @@ impl Scan {
         self.row = self.row.saturating_add(self.row_repeat).min(MAX_ROWS);
     }
 
-    fn end_cell(&mut self) {
-        let Some(cell) = self.cell.take() else { return };
+    fn end_cell(&mut self) -> Result<(), Error> {
+        let Some(cell) = self.cell.take() else { return Ok(()) };
         let (row, col) = (self.row, self.col);
         self.col = col.saturating_add(cell.repeat).min(MAX_COLS);
+        let limits = self.limits;
         let Some(sheet) = self.sheets.last_mut() else {
-            return;
+            return Ok(());
         };
-        if cell.covered || row >= MAX_ROWS || col >= MAX_COLS {
-            return;
+        if row >= MAX_ROWS || col >= MAX_COLS {
+            return Ok(());
         }
-        if cell.filled {
-            self.cells = self.cells.saturating_add(cell.repeat.saturating_mul(self.row_repeat));
+        if cell.chars > limits.cell_chars {
+            return Err(limits.cell_chars_error(&sheet.name, &a1(row as u32, col as u32)));
+        }
+        // calamine makes a copy of the cell for each column and row it is repeated over
+        // (UPSTREAM.md, report 3).
+        let copies = cell.repeat.min(MAX_COLS - col).saturating_mul(self.row_repeat.min(MAX_ROWS - row));
+        self.text = self.text.saturating_add(cell.bytes.saturating_mul(copies));
+        if self.text > limits.inflated {
+            return Err(limits.inflated_error("the text of the cells, repeated as the sheets say, grows"));
+        }
+        if cell.filled && !cell.covered {
+            sheet.cells = sheet.cells.saturating_add(copies);
+            self.cells = self.cells.saturating_add(copies);
+            if sheet.cells > limits.cells {
+                return Err(limits.cells_error(&sheet.name));
+            }
+            if self.cells > limits.workbook_cells() {
+                return Err(limits.workbook_cells_error());
+            }
             let last_row = row.saturating_add(self.row_repeat).min(MAX_ROWS);
             sheet.extent = (sheet.extent.0.max(last_row), sheet.extent.1.max(self.col));
         }
-        if cell.span != (1, 1) {
+        if cell.span != (1, 1) && !cell.covered {
             let end = (
                 row.saturating_add(cell.span.0 - 1).min(MAX_ROWS - 1),
                 col.saturating_add(cell.span.1 - 1).min(MAX_COLS - 1),
             );
             sheet.merges.push(Dimensions { start: (row as u32, col as u32), end: (end.0 as u32, end.1 as u32) });
         }
+        Ok(())
+    }
+}
+
+impl PendingCell {
+    fn add(&mut self, chars: u64) {
+        self.chars = self.chars.saturating_add(chars);
+        self.bytes = self.bytes.saturating_add(chars);
     }
 }
