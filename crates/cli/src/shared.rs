@@ -69,7 +69,8 @@ pub fn recognition_warning(name: &str, report: &Report) -> Option<String> {
         t.applications.as_ref().map(|x| &x.recognized),
         t.review_litigation.as_ref().map(|x| &x.recognized),
     ];
-    let reviews: Vec<ReviewKind> = recognized.iter().flatten().flat_map(|r| r.review_notes.iter().map(|x| x.kind)).collect();
+    let reviews: Vec<ReviewKind> =
+        recognized.iter().flatten().flat_map(|r| r.review_notes.iter().map(|x| x.kind)).collect();
     let kind = |k: ReviewKind| reviews.iter().filter(|x| **x == k).count();
     let rows_missing: usize = recognized[..2].iter().flatten().map(|r| r.missing.len()).sum();
     let cells_missing = recognized[2].map_or(0, |r| r.missing.len());

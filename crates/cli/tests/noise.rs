@@ -109,7 +109,7 @@ fn the_noise_set_reads_as_its_truths_and_says_what_it_guessed() {
     let (mut right, mut left_out, mut typos, mut typos_placed) = (0, 0, 0, 0);
     for (file, truth) in documents() {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let got = to_json(home.path(), &file);
+        let got = to_json_graded(home.path(), &file);
         assert_eq!(got["meta"], truth["meta"], "{name}: meta");
         assert_eq!(got["sections"], truth["sections"], "{name}: sections");
         let tally = check_tables(&name, &got, &truth);

@@ -44,7 +44,7 @@ fn round_trip(format: &str) {
     for input in &inputs {
         let want: Value = serde_json::from_slice(&std::fs::read(input).unwrap()).unwrap();
         let got: Value =
-            serde_json::from_slice(&std::fs::read(back.join(input.file_name().unwrap())).unwrap()).unwrap();
+            model(serde_json::from_slice(&std::fs::read(back.join(input.file_name().unwrap())).unwrap()).unwrap());
         let name = input.file_name().unwrap().to_string_lossy();
         assert_eq!(got["meta"], want["meta"], "{name} via {format}: meta");
         assert_eq!(got["tables"], want["tables"], "{name} via {format}: tables");

@@ -91,7 +91,7 @@ fn report_row(b: &mut TableBuilder, e: &Entry, duplicate: bool) {
     b.u32(count(&|f| f.severity == Severity::Violation))
         .u32(count(&|f| f.severity == Severity::Warning))
         .u32(count(&|f| f.severity == Severity::NotCheckable));
-    for rule in 1..=7u8 {
+    for rule in 0..=7u8 {
         b.u32(count(&|f| f.rule == rule && f.is_problem()));
     }
     let sum = |f: &dyn Fn(&Recognized) -> usize| tables.map(|t| recognized(t).map(f).sum::<usize>() as u32);

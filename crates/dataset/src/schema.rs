@@ -99,6 +99,7 @@ pub const REPORTS: Table = Table {
         n("violations", UInt32),
         n("warnings", UInt32),
         n("not_checkable", UInt32),
+        n("rule_0", UInt32),
         n("rule_1", UInt32),
         n("rule_2", UInt32),
         n("rule_3", UInt32),

@@ -67,9 +67,23 @@ pub fn tmp() -> tempfile::TempDir {
 
 /// `nianbao convert FILE --to json`, parsed.
 pub fn to_json(home: &Path, file: &Path) -> serde_json::Value {
+    model(to_json_graded(home, file))
+}
+
+/// `nianbao convert FILE --to json`, parsed, with recognition's grade.
+pub fn to_json_graded(home: &Path, file: &Path) -> serde_json::Value {
     let o = run(nianbao(home).arg("convert").arg(file).args(["--to", "json"]));
     assert!(o.status.success(), "convert {} failed: {}", file.display(), stderr(&o));
     serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
+/// A report as the truths write it: without `recognition`, which says how sure the reading
+/// was and is checked on its own (`grade`).
+pub fn model(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(m) = v.as_object_mut() {
+        m.remove("recognition");
+    }
+    v
 }
 
 /// A fixture's truth as JSON, without its notes (keys starting with `_` are not the model).
@@ -122,6 +136,6 @@ pub fn half_width(v: &serde_json::Value) -> serde_json::Value {
 
 /// Recognition's grade of a file (`exact`, `review`, `failed`), as `convert --to json` says it.
 pub fn grade(home: &Path, file: &Path) -> String {
-    let v = to_json(home, file);
+    let v = to_json_graded(home, file);
     v["recognition"]["grade"].as_str().unwrap_or_else(|| panic!("{}: no grade in {v}", file.display())).to_string()
 }
