@@ -4,8 +4,8 @@
 use crate::shared::{fail, parse_options, recognition_warning};
 use crate::{status, ReadArgs, Verbosity};
 use nianbao_convert::{
-    expand_inputs, extension, is_batch, json_line, plan_outputs, read_input, write_file, Error, Host, Job, LoadOptions,
-    Plan, Target,
+    expand_inputs, extension, is_batch, json_line, plan_outputs, write_file, Error, Host, Job, LoadOptions, Plan,
+    Target,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,10 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, v: Verbosity) -> u8 {
-    let host = crate::shared::host(v);
+    let host = match crate::shared::host(v) {
+        Ok(h) => h,
+        Err(e) => return fail(&e),
+    };
     match prepare(&host, a) {
         Ok((plan, to, options)) => convert(&host, a, v, &plan, &to, &options),
         Err(e) => fail(&e),
@@ -109,7 +112,7 @@ fn one(
     load: &LoadOptions,
 ) -> Result<(), Error> {
     let name = job.input.name();
-    let bytes = read_input(&job.input.path)?;
+    let bytes = a.read.input(&job.input.path)?;
     let loaded = host.load(&bytes, &name, a.read.from.as_deref(), load)?;
     if !v.quiet {
         if let Some(w) = recognition_warning(&name, &loaded.report) {

@@ -3,10 +3,13 @@
 
 use crate::out::Stdout;
 use crate::status;
-use nianbao_convert::{Host, Origin, HOST_OPTIONS};
+use nianbao_convert::{Origin, HOST_OPTIONS};
 
 pub fn list_formats(input: bool, output: bool) -> u8 {
-    let host = Host::discover();
+    let host = match crate::shared::discover() {
+        Ok(h) => h,
+        Err(e) => return crate::shared::fail(&e),
+    };
     let mut names = Vec::new();
     if input {
         names.extend(host.input_formats());
@@ -21,7 +24,10 @@ pub fn list_formats(input: bool, output: bool) -> u8 {
 }
 
 pub fn plugins(json: bool) -> u8 {
-    let host = Host::discover();
+    let host = match crate::shared::discover() {
+        Ok(h) => h,
+        Err(e) => return crate::shared::fail(&e),
+    };
     let reg = host.registry();
     if json {
         let plugins: Vec<serde_json::Value> = reg
@@ -44,7 +50,10 @@ pub fn plugins(json: bool) -> u8 {
             .iter()
             .map(|(d, o)| serde_json::json!({ "path": d, "origin": o.to_string(), "exists": d.exists() }))
             .collect();
-        let v = serde_json::json!({ "plugins": plugins, "problems": problems, "searched": searched });
+        let conflicts: Vec<String> = reg.conflicts().iter().map(|c| c.to_string()).collect();
+        let v = serde_json::json!({
+            "plugins": plugins, "problems": problems, "conflicts": conflicts, "searched": searched
+        });
         outln!("{}", serde_json::to_string_pretty(&v).expect("serializes"));
         return status::OK;
     }
@@ -85,6 +94,9 @@ pub fn plugins(json: bool) -> u8 {
     }
     for p in &reg.problems {
         outln!("refused: {p}");
+    }
+    for c in reg.conflicts() {
+        outln!("conflict: {c}");
     }
     status::OK
 }

@@ -3,7 +3,7 @@
 
 use crate::shared::{fail, read_options};
 use crate::{status, ReadArgs, Verbosity};
-use nianbao_convert::{read_input, LoadOptions, INSPECT};
+use nianbao_convert::{LoadOptions, INSPECT};
 use nianbao_document::{Block, Document, Source};
 use nianbao_report::{layout, Layout, Recognized};
 use std::path::Path;
@@ -118,7 +118,10 @@ fn recognition(name: &str, layout: Layout, r: &Recognized) {
 }
 
 pub fn run(file: &Path, json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
-    let host = crate::shared::host(v);
+    let host = match crate::shared::host(v) {
+        Ok(h) => h,
+        Err(e) => return fail(&e),
+    };
     let name = if file.as_os_str() == "-" { "<stdin>".to_string() } else { file.display().to_string() };
     let mut options = match read_options(&host, read, std::slice::from_ref(&name)) {
         Ok(o) => o,
@@ -126,7 +129,7 @@ pub fn run(file: &Path, json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
     };
     options.entry(INSPECT.into()).or_insert_with(|| "true".into());
     let load = LoadOptions { plugin: options, provenance: true };
-    let loaded = match read_input(file).and_then(|b| host.load(&b, &name, read.from.as_deref(), &load)) {
+    let loaded = match read.input(file).and_then(|b| host.load(&b, &name, read.from.as_deref(), &load)) {
         Ok(l) => l,
         Err(e) => return fail(&e),
     };

@@ -59,6 +59,10 @@ struct Cli {
     list_output_formats: bool,
     #[command(flatten)]
     verbosity: Verbosity,
+    /// Use this plugin for every format it handles, before any other that claims the same
+    /// format (repeatable; `nianbao plugins` lists them).
+    #[arg(long = "plugin", value_name = "NAME", global = true)]
+    plugins: Vec<String>,
 }
 
 #[derive(Args, Clone, Copy)]
@@ -81,6 +85,16 @@ pub struct ReadArgs {
     /// A plugin option, KEY=VALUE (repeatable); `nianbao plugins` lists each plugin's keys.
     #[arg(short = 'O', long = "option", value_name = "KEY=VALUE")]
     pub options: Vec<String>,
+    /// Refuse an input larger than this many MiB (standard input included).
+    #[arg(long, value_name = "MB", default_value_t = nianbao_convert::MAX_INPUT_MB)]
+    pub max_input_mb: u64,
+}
+
+impl ReadArgs {
+    /// The bytes of an input, within --max-input-mb.
+    pub fn input(&self, path: &std::path::Path) -> Result<Vec<u8>, nianbao_convert::Error> {
+        nianbao_convert::read_input_limited(path, self.max_input_mb.saturating_mul(1 << 20))
+    }
 }
 
 #[derive(Subcommand)]
@@ -171,6 +185,13 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
+    // The child that opens new plugin libraries for discovery, so that one that crashes while
+    // loading takes only this child down (see `nianbao_convert::Host::discover_probing`).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == nianbao_convert::PROBE_COMMAND) {
+        let paths: Vec<PathBuf> = args[2..].iter().map(PathBuf::from).collect();
+        return ExitCode::from(nianbao_convert::probe_main(&paths) as u8);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -183,6 +204,7 @@ fn main() -> ExitCode {
         }
     };
     let v = cli.verbosity;
+    shared::prefer_plugins(cli.plugins);
     let code = if cli.list_input_formats || cli.list_output_formats {
         info::list_formats(cli.list_input_formats, cli.list_output_formats)
     } else {

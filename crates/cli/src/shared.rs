@@ -19,15 +19,41 @@ pub fn parse_options(raw: &[String], font: Option<&Path>) -> Result<Options, Err
     Ok(opts)
 }
 
-/// The plugins, with a warning for each library that was found but refused.
-pub fn host(v: Verbosity) -> Host {
-    let host = Host::discover();
+static PREFERRED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// The plugins named by `--plugin`, for every command.
+pub fn prefer_plugins(names: Vec<String>) {
+    let _ = PREFERRED.set(names);
+}
+
+/// The plugins, new libraries opened in a child process first, with those of `--plugin`
+/// first; or the usage error of an unknown `--plugin`.
+pub fn discover() -> Result<Host, Error> {
+    let program = std::env::current_exe().ok();
+    let mut host = match &program {
+        Some(p) => Host::discover_probing(p),
+        None => Host::discover(),
+    };
+    host.prefer(PREFERRED.get().map_or(&[][..], Vec::as_slice))?;
+    Ok(host)
+}
+
+/// [`discover`], with a warning for each library that was found but refused, and for each
+/// format several plugins claim unless `--plugin` chose among them.
+pub fn host(v: Verbosity) -> Result<Host, Error> {
+    let host = discover()?;
     if !v.quiet {
         for p in &host.registry().problems {
             errln!("warning: ignoring plugin {p}");
         }
+        let chosen = PREFERRED.get().map_or(&[][..], Vec::as_slice);
+        for c in host.registry().conflicts() {
+            if !c.plugins.iter().any(|p| chosen.contains(p)) {
+                errln!("warning: {c}");
+            }
+        }
     }
-    host
+    Ok(host)
 }
 
 /// The exit status an error ends a command with.

@@ -2,7 +2,7 @@
 
 use crate::shared::{fail, read_options};
 use crate::{status, ReadArgs, Verbosity};
-use nianbao_convert::{has_tables, read_input, validate_all, Finding, LoadOptions, Report};
+use nianbao_convert::{has_tables, validate_all, Finding, LoadOptions, Report};
 use std::path::PathBuf;
 
 const NOTHING: &str = "no statistics tables found: nothing to check";
@@ -14,7 +14,10 @@ enum Outcome {
 }
 
 pub fn run(files: &[PathBuf], json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
-    let host = crate::shared::host(v);
+    let host = match crate::shared::host(v) {
+        Ok(h) => h,
+        Err(e) => return fail(&e),
+    };
     let names: Vec<String> =
         files.iter().map(|f| if f.as_os_str() == "-" { "<stdin>".into() } else { f.display().to_string() }).collect();
     let options = match read_options(&host, read, &names) {
@@ -26,7 +29,7 @@ pub fn run(files: &[PathBuf], json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
         .iter()
         .zip(&names)
         .map(|(f, name)| {
-            let loaded = read_input(f).and_then(|b| host.load(&b, name, read.from.as_deref(), &load));
+            let loaded = read.input(f).and_then(|b| host.load(&b, name, read.from.as_deref(), &load));
             let outcome = match loaded {
                 Ok(l) => Outcome::Read(Box::new(l.report)),
                 Err(e) => Outcome::Unreadable(e.message),

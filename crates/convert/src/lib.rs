@@ -21,8 +21,10 @@
 mod files;
 mod plan;
 
-pub use files::{read_input, write_file};
-pub use nianbao_plugin::{OptionInfo, Options, Origin, Registry, Written, HOST_OPTIONS, INSPECT};
+pub use files::{read_input, read_input_limited, write_file, MAX_INPUT_MB};
+pub use nianbao_plugin::{
+    probe_main, Conflict, OptionInfo, Options, Origin, Registry, Written, HOST_OPTIONS, INSPECT, PROBE_COMMAND,
+};
 pub use nianbao_report::{validate, validate_years, Finding, Report, Severity};
 pub use plan::{expand_inputs, is_batch, plan_outputs, Input, Job, Plan, Target};
 
@@ -137,6 +139,19 @@ impl Host {
     /// Finds the plugins on the standard search path (see `nianbao_plugin::search_path`).
     pub fn discover() -> Host {
         Host { registry: Registry::discover(), searched: search_path() }
+    }
+
+    /// As [`Host::discover`], but a library seen for the first time is opened by `program`
+    /// (a binary that runs [`nianbao_plugin::probe_main`] when given
+    /// [`nianbao_plugin::PROBE_COMMAND`]), so that one that crashes while loading is reported
+    /// and skipped instead of taking this process down. The `nianbao` binary passes itself.
+    pub fn discover_probing(program: &std::path::Path) -> Host {
+        Host { registry: Registry::discover_probing(program), searched: search_path() }
+    }
+
+    /// Puts the named plugins first for every format they claim (`--plugin NAME`).
+    pub fn prefer(&mut self, names: &[String]) -> Result<(), Error> {
+        self.registry.prefer(names).map_err(Error::usage)
     }
 
     /// A host over plugins found elsewhere (tests, embedding).

@@ -332,8 +332,7 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        let m = std::fs::metadata(path).ok()?;
+    fn of_meta(m: &std::fs::Metadata) -> Option<Stamp> {
         let modified_ns = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
         Some(Stamp { size: m.len(), modified_ns })
     }
@@ -360,6 +359,224 @@ fn save_cache(path: &Path, entries: &[CacheEntry]) {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+fn default_cache() -> Option<PathBuf> {
+    // A relative cache folder (a relative HOME) would be the current folder's; go without.
+    dirs::cache_dir()
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join("nianbao").join(format!("plugins-abi{ABI_VERSION}.json")))
+}
+
+/// Why a plugin folder or file must not be trusted, if it must not: others could replace the
+/// code this process runs. Root-owned is fine (system folders); so is a folder writable by
+/// others with the sticky bit, when it holds a file named directly (they cannot replace it).
+#[cfg(unix)]
+fn untrusted(meta: &std::fs::Metadata, sticky_ok: bool) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let (mode, owner) = (meta.mode(), meta.uid());
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let me = unsafe { libc::geteuid() };
+    let what = if meta.is_dir() { "the folder" } else { "the file" };
+    if owner != me && owner != 0 {
+        return Some(format!("{what} is owned by another user (uid {owner}), who could change the code it runs"));
+    }
+    if mode & 0o022 != 0 && !(sticky_ok && meta.is_dir() && mode & 0o1000 != 0) {
+        let who = if mode & 0o002 != 0 { "everyone" } else { "its group" };
+        return Some(format!("{what} is writable by {who} (mode {:o}); `chmod go-w` it to use it", mode & 0o7777));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn untrusted(_meta: &std::fs::Metadata, _sticky_ok: bool) -> Option<String> {
+    None
+}
+
+/// The metadata of a library that may be loaded: the file and the folder it really lives in
+/// pass [`untrusted`].
+fn trusted_file(path: &Path) -> Result<std::fs::Metadata, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if let Some(why) = untrusted(&meta, false) {
+        return Err(why);
+    }
+    if let Some(dir) = path.parent().and_then(|d| std::fs::metadata(d).ok()) {
+        if let Some(why) = untrusted(&dir, true) {
+            return Err(why);
+        }
+    }
+    Ok(meta)
+}
+
+/// A library opened for discovery: in this process (the library kept open) or by a probe.
+type Opened = Result<(Option<Library>, Manifest), String>;
+
+/// A format or extension that more than one plugin claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// `read` or `write`.
+    pub verb: &'static str,
+    /// The format names and `.extensions` concerned.
+    pub what: Vec<String>,
+    /// The plugins that claim them, the one used first.
+    pub plugins: Vec<String>,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<String> = self.plugins.iter().map(|p| format!("`{p}`")).collect();
+        write!(
+            f,
+            "plugins {} all {} {}; `{}` is used (nianbao's own plugins come first, then search order); \
+             choose with --plugin NAME",
+            names.join(", "),
+            self.verb,
+            self.what.join(", "),
+            self.plugins[0]
+        )
+    }
+}
+
+/// The plugins this project ships, by name; each must be in the library file of its own name
+/// (`libnianbao_pdf.so` for `pdf`) to count as the project's.
+const OWN_PLUGINS: &[&str] = &["text", "html", "docx", "xlsx", "pdf", "csv"];
+
+impl Plugin {
+    /// One of nianbao's own plugins, by name and file name.
+    pub fn is_own(&self) -> bool {
+        let file = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let stem = file.strip_prefix("lib").unwrap_or(file);
+        OWN_PLUGINS.contains(&self.name.as_str())
+            && stem.strip_prefix("nianbao_").and_then(|s| s.split('.').next()) == Some(self.name.as_str())
+    }
+}
+
+/// The argument that makes a program run [`probe_main`] on the paths after it.
+pub const PROBE_COMMAND: &str = "__probe-plugins";
+
+/// How long one library may take to load in the probe before it is taken for hung.
+const PROBE_SECONDS: u64 = 10;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Probed {
+    path: PathBuf,
+    manifest: Result<Manifest, String>,
+}
+
+/// The probe's side: opens each library in turn and prints one JSON line with what it
+/// declares, flushed before the next is opened, so that the parent knows which one a crash
+/// came from. Returns the exit status.
+pub fn probe_main(paths: &[PathBuf]) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for path in paths {
+        let manifest = unsafe { open(path) }.map(|(_, m)| m);
+        let line = serde_json::to_string(&Probed { path: path.clone(), manifest }).expect("manifests encode");
+        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+            return 1;
+        }
+    }
+    0
+}
+
+/// What each library declares, opened by `program` in child processes: one child for all
+/// of them, and after a library crashes or hangs its child, a new one for those after it.
+fn probe_libraries(program: &Path, paths: &[PathBuf]) -> Vec<Result<Manifest, String>> {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut results: Vec<Result<Manifest, String>> = Vec::new();
+    while results.len() < paths.len() {
+        let rest = &paths[results.len()..];
+        let child = Command::new(program)
+            .arg(PROBE_COMMAND)
+            .args(rest)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                // Without a probe, the libraries stay unopened rather than risk this process.
+                let why = format!("could not start {} to open it safely: {e}", program.display());
+                results.extend(rest.iter().map(|_| Err(why.clone())));
+                break;
+            }
+        };
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let before = results.len();
+        let mut hung = false;
+        while results.len() < paths.len() {
+            match rx.recv_timeout(std::time::Duration::from_secs(PROBE_SECONDS)) {
+                Ok(line) => match serde_json::from_str::<Probed>(&line) {
+                    Ok(p) if p.path == paths[results.len()] => results.push(p.manifest),
+                    _ => break,
+                },
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    hung = true;
+                    let _ = child.kill();
+                    break;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let status = child.wait();
+        if results.len() < paths.len() {
+            let why = if hung {
+                format!("not loaded: opening the library did not finish within {PROBE_SECONDS} s")
+            } else {
+                format!("not loaded: opening the library ended the process that opened it ({})", exit_cause(status))
+            };
+            results.push(Err(why));
+        }
+        debug_assert!(results.len() > before);
+    }
+    results
+}
+
+fn exit_cause(status: std::io::Result<std::process::ExitStatus>) -> String {
+    let Ok(status) = status else { return "no exit status".into() };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by {}", signal_name(sig));
+        }
+    }
+    match status.code() {
+        Some(c) => format!("it exited with status {c}"),
+        None => "it stopped".into(),
+    }
+}
+
+/// `SIGSEGV` and the like, for messages.
+pub fn signal_name(sig: i32) -> String {
+    let name = match sig {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        4 => "SIGILL",
+        5 => "SIGTRAP",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        24 => "SIGXCPU",
+        25 => "SIGXFSZ",
+        _ => return format!("signal {sig}"),
+    };
+    name.to_string()
 }
 
 /// File names a plugin library may have in a searched folder: `libnianbao_*.so` (Linux),
@@ -413,20 +630,49 @@ impl Registry {
     /// user's cache folder, keyed by path, size and modification time, so that a library is
     /// only opened when it is new, changed, or used.
     ///
-    /// Plugins are native code, trusted as much as the `nianbao` binary itself.
+    /// New libraries are opened in this process: plugins are native code, trusted as much as
+    /// the `nianbao` binary itself. [`Registry::discover_probing`] opens them in a child
+    /// process instead, so that one that crashes while loading costs only itself.
     pub fn discover() -> Registry {
-        let cache = dirs::cache_dir().map(|d| d.join("nianbao").join(format!("plugins-abi{ABI_VERSION}.json")));
-        Registry::from_places(&search_path(), cache.as_deref())
+        Registry::search(&search_path(), default_cache().as_deref(), None)
     }
 
+    /// As [`Registry::discover`], but libraries not in the cache are first opened by
+    /// `program PROBE_COMMAND PATH…` (a program that calls [`probe_main`]), so that a library
+    /// that aborts, crashes or hangs while loading is reported and skipped.
+    pub fn discover_probing(program: &Path) -> Registry {
+        Registry::search(&search_path(), default_cache().as_deref(), Some(program))
+    }
+
+    /// Plugins from these places, opened in this process.
     pub fn from_places(places: &[(PathBuf, Origin)], cache: Option<&Path>) -> Registry {
+        Registry::search(places, cache, None)
+    }
+
+    /// Plugins from these places; new libraries are opened by `probe` when given (see
+    /// [`Registry::discover_probing`]), else in this process.
+    pub fn search(places: &[(PathBuf, Origin)], cache: Option<&Path>, probe: Option<&Path>) -> Registry {
         let mut known: Vec<CacheEntry> =
             cache.and_then(|c| std::fs::read(c).ok()).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        let mut changed = false;
         let mut reg = Registry::default();
+        // Each library found once, in search order, with its stamp, or why it is refused.
+        let mut found: Vec<(PathBuf, Origin, Result<Option<Stamp>, String>)> = Vec::new();
         for (place, origin) in places {
-            let files: Vec<PathBuf> = if place.is_file() {
+            if !place.is_absolute() {
+                // A relative entry would make the plugins depend on the current folder, which a
+                // downloaded report's folder may be.
+                reg.problems.push(LoadError {
+                    path: place.clone(),
+                    message: format!("not searched: plugin locations ({origin}) must be absolute paths"),
+                });
+                continue;
+            }
+            let Ok(meta) = std::fs::metadata(place) else { continue };
+            let files: Vec<PathBuf> = if meta.is_file() {
                 vec![place.clone()]
+            } else if let Some(why) = untrusted(&meta, false) {
+                reg.problems.push(LoadError { path: place.clone(), message: format!("folder not searched: {why}") });
+                continue;
             } else if let Ok(rd) = std::fs::read_dir(place) {
                 let mut v: Vec<PathBuf> = rd
                     .filter_map(|e| e.ok())
@@ -441,47 +687,124 @@ impl Registry {
             };
             for file in files {
                 let canonical = file.canonicalize().unwrap_or_else(|_| file.clone());
-                if reg.plugins.iter().any(|p| p.path == canonical) {
+                if found.iter().any(|(p, ..)| *p == canonical) {
                     continue;
                 }
-                let stamp = Stamp::of(&canonical);
-                let cached =
-                    known.iter().find(|e| e.path == canonical && Some(e.stamp) == stamp).map(|e| e.manifest.clone());
-                let result = match cached {
-                    Some(Ok(m)) => Ok(Plugin::described(&canonical, *origin, m)),
-                    Some(Err(message)) => Err(LoadError { path: canonical.clone(), message }),
+                let checked = trusted_file(&canonical).map(|m| Stamp::of_meta(&m));
+                found.push((canonical, *origin, checked));
+            }
+        }
+        let cached = |known: &[CacheEntry], path: &Path, stamp: Option<Stamp>| {
+            known
+                .iter()
+                .find(|e| e.path == path && stamp.is_some() && Some(e.stamp) == stamp)
+                .map(|e| e.manifest.clone())
+        };
+        // Libraries to open: probed all at once in one child process when a probe is given.
+        let new: Vec<PathBuf> = found
+            .iter()
+            .filter(|(p, _, c)| matches!(c, Ok(stamp) if cached(&known, p, *stamp).is_none()))
+            .map(|(p, ..)| p.clone())
+            .collect();
+        let mut opened: Vec<(PathBuf, Opened)> = match probe {
+            Some(program) => probe_libraries(program, &new)
+                .into_iter()
+                .zip(&new)
+                .map(|(r, p)| (p.clone(), r.map(|m| (None, m))))
+                .collect(),
+            None => new.iter().map(|p| (p.clone(), unsafe { open(p) }.map(|(l, m)| (Some(l), m)))).collect(),
+        };
+        let changed = !opened.is_empty();
+        for (path, origin, checked) in found {
+            let result = match checked {
+                Err(why) => Err(LoadError { path: path.clone(), message: format!("not loaded: {why}") }),
+                Ok(stamp) => match cached(&known, &path, stamp) {
+                    Some(Ok(m)) => Ok(Plugin::described(&path, origin, m)),
+                    Some(Err(message)) => Err(LoadError { path: path.clone(), message }),
                     None => {
-                        let opened = unsafe { open(&canonical) };
+                        let i = opened.iter().position(|(p, _)| *p == path).expect("every new library was opened");
+                        let (_, r) = opened.swap_remove(i);
                         if let Some(stamp) = stamp {
-                            known.retain(|e| e.path != canonical);
-                            let manifest = opened.as_ref().map(|(_, m)| m.clone()).map_err(Clone::clone);
-                            known.push(CacheEntry { path: canonical.clone(), stamp, manifest });
-                            changed = true;
+                            known.retain(|e| e.path != path);
+                            let manifest = r.as_ref().map(|(_, m)| m.clone()).map_err(Clone::clone);
+                            known.push(CacheEntry { path: path.clone(), stamp, manifest });
                         }
-                        opened
-                            .map(|(lib, m)| {
-                                let p = Plugin::described(&canonical, *origin, m);
+                        r.map(|(lib, m)| {
+                            let p = Plugin::described(&path, origin, m);
+                            if let Some(lib) = lib {
                                 let _ = p.library.set(Ok(lib));
-                                p
-                            })
-                            .map_err(|message| LoadError { path: canonical.clone(), message })
+                            }
+                            p
+                        })
+                        .map_err(|message| LoadError { path: path.clone(), message })
                     }
-                };
-                match result {
-                    Ok(p) if reg.plugins.iter().any(|q| q.name == p.name) => {
-                        reg.shadowed.push((p.name.clone(), p.path.clone()))
-                    }
-                    Ok(p) => reg.plugins.push(p),
-                    Err(e) => reg.problems.push(e),
+                },
+            };
+            match result {
+                Ok(p) if reg.plugins.iter().any(|q| q.name == p.name) => {
+                    reg.shadowed.push((p.name.clone(), p.path.clone()))
                 }
+                Ok(p) => reg.plugins.push(p),
+                Err(e) => reg.problems.push(e),
             }
         }
         if let (true, Some(c)) = (changed, cache) {
             save_cache(c, &known);
         }
+        // nianbao's own plugins answer first for the formats they claim; another plugin that
+        // claims the same format is used only when asked for (`Registry::prefer`).
+        reg.plugins.sort_by_key(|p| !p.is_own());
         reg
     }
 
+    /// Puts these plugins first, in this order, so that they handle every format they claim
+    /// (`--plugin NAME`). An unknown name is an error listing the known ones.
+    pub fn prefer(&mut self, names: &[String]) -> Result<(), String> {
+        for name in names.iter().rev() {
+            let Some(i) = self.plugins.iter().position(|p| p.name == *name) else {
+                let known: Vec<&str> = self.plugins.iter().map(|p| p.name.as_str()).collect();
+                return Err(format!("no plugin named `{name}`; the plugins found are: {}", known.join(", ")));
+            };
+            let p = self.plugins.remove(i);
+            self.plugins.insert(0, p);
+        }
+        Ok(())
+    }
+
+    /// Formats or extensions claimed by more than one plugin, and which one is used.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let mut out: Vec<Conflict> = Vec::new();
+        for (write, verb) in [(false, "read"), (true, "write")] {
+            let mut keys: Vec<String> = Vec::new();
+            for p in &self.plugins {
+                for f in p.formats.iter().filter(|f| if write { f.write } else { f.read }) {
+                    for k in std::iter::once(f.name.to_lowercase()).chain(f.extensions.iter().map(|e| format!(".{e}")))
+                    {
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                }
+            }
+            for k in keys {
+                let claims = |f: &FormatInfo| {
+                    (if write { f.write } else { f.read })
+                        && (f.name.eq_ignore_ascii_case(&k)
+                            || k.strip_prefix('.').is_some_and(|e| f.extensions.iter().any(|x| x == e)))
+                };
+                let plugins: Vec<String> =
+                    self.plugins.iter().filter(|p| p.formats.iter().any(claims)).map(|p| p.name.clone()).collect();
+                if plugins.len() < 2 {
+                    continue;
+                }
+                match out.iter_mut().find(|c| c.plugins == plugins && c.verb == verb) {
+                    Some(c) => c.what.push(k),
+                    None => out.push(Conflict { verb, what: vec![k], plugins }),
+                }
+            }
+        }
+        out
+    }
     /// The plugin and format that read files with this extension (without dot).
     pub fn reader_for_extension(&self, ext: &str) -> Option<(&Plugin, &FormatInfo)> {
         self.find(|f| f.read && f.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))

@@ -84,6 +84,10 @@ pub fn looks_like_text(bytes: &[u8]) -> bool {
 pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let limits = Limits::new(options)?;
     let text = decode(bytes)?;
+    // An empty report would pass for one with nothing to say; it is more likely a failed download.
+    if text.trim().is_empty() {
+        return Err(Error::new("the file is empty"));
+    }
     let mut doc = Document::default();
     let mut budget = Budget { left: limits.blocks, max: limits.blocks };
     // Numbered from 1, as editors show them: each block's source is its first line.

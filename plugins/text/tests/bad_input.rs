@@ -110,3 +110,11 @@ fn limits_are_whole_numbers() {
     let e = read(b"x\n", &[("max-blocks", "-1")]).unwrap_err();
     assert_eq!(e.0, "-O max-blocks=-1: the limit must be a whole number");
 }
+
+/// An empty or blank file is an error, not an empty report that validates as "nothing to say".
+#[test]
+fn an_empty_file_is_an_error() {
+    for text in [&b""[..], b"   \n\r\n\t\n", "\u{3000}\n".as_bytes(), b"\xef\xbb\xbf"] {
+        assert_eq!(error(text), "the file is empty", "{text:?}");
+    }
+}
