@@ -127,7 +127,7 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// Record where each cell's value was printed (page and box, sheet and cell, …) in the
-        /// tables' `provenance`. Pending: accepted now, filled once recognition records it.
+        /// tables' `provenance`.
         #[arg(long)]
         provenance: bool,
     },
