@@ -20,6 +20,7 @@
 
 mod files;
 mod plan;
+pub mod worker;
 
 pub use files::{read_input, write_file};
 pub use nianbao_plugin::{OptionInfo, Options, Origin, Registry, Written, HOST_OPTIONS, INSPECT};
