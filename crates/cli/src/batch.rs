@@ -180,14 +180,16 @@ fn go(host: &nianbao_convert::Host, b: &Batch, v: Verbosity) -> u8 {
     if !v.quiet {
         summary(b, &t, secs);
     }
-    if t.total + t.resumed == 0 {
+    // The dataset decides, so that a resumed run says how the whole batch went.
+    let (rows, failed) = t.summary.as_ref().map_or((0, 0), |s| (s.reports, s.failed));
+    if rows == 0 {
         if !v.quiet {
             errln!("nothing to do: every input belongs to another shard");
         }
         status::OK
-    } else if t.converted == 0 && t.failed() > 0 {
+    } else if failed == rows {
         status::FAILED
-    } else if t.failed() > 0 {
+    } else if failed > 0 {
         SOME_FAILED
     } else {
         status::OK
@@ -214,9 +216,9 @@ fn summary(b: &Batch, t: &Tally, secs: f64) {
     if t.other_shards > 0 {
         line += &format!("; {} left to other shards", t.other_shards);
     }
-    line += &format!(" in {secs:.1} s");
+    line += &format!("; {secs:.1} s");
     if t.total > 0 {
-        line += &format!(" ({:.0} files/s)", t.done as f64 / secs.max(1e-3));
+        line += &format!(", {:.0} files/s", t.done as f64 / secs.max(1e-3));
     }
     errln!("{line}");
     if let Some(s) = &t.summary {
