@@ -105,7 +105,7 @@ impl LimitArgs {
         }
         Ok(nianbao_convert::worker::Limits {
             timeout: std::time::Duration::from_secs_f64(self.timeout),
-            max_memory: (self.max_memory > 0).then(|| self.max_memory << 20),
+            max_memory: (self.max_memory > 0).then_some(self.max_memory << 20),
         })
     }
 }
