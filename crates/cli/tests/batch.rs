@@ -347,6 +347,32 @@ fn thousands_of_documents_give_the_truths_cells_and_a_row_for_every_broken_file(
         assert_eq!(python(g.dir.path(), code).trim(), cells.to_string());
         let code = "import duckdb; print(duckdb.sql(\"SELECT count(*) FROM 'out/reports.parquet' WHERE error IS NOT NULL\").fetchall()[0][0])";
         assert_eq!(python(g.dir.path(), code).trim(), g.broken.len().to_string());
+        // The README's lines and its query, as printed.
+        let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+        let section = readme.split("\n## ").find(|s| s.starts_with("Many reports")).expect("the batch section");
+        let blocks = |lang: &str| -> Vec<String> {
+            section.split(&format!("```{lang}\n")).skip(1).map(|b| b.split("```").next().unwrap().to_string()).collect()
+        };
+        for code in blocks("python") {
+            python(g.dir.path(), &code);
+        }
+        let sql = &blocks("sql")[0];
+        let code = format!("import duckdb; print(sum(r[3] for r in duckdb.sql({sql:?}).fetchall()))");
+        let exact: BTreeSet<&String> =
+            reports.values().filter(|(_, _, grade)| grade.as_deref() == Some("exact")).map(|(id, _, _)| id).collect();
+        let received: f64 = got
+            .iter()
+            .filter(|(id, _)| exact.contains(id))
+            .flat_map(|(_, rows)| rows)
+            .filter(|r| {
+                r[1].as_deref() == Some("applications")
+                    && r[2].as_deref() == Some("new_received")
+                    && r[3].as_deref() == Some("total")
+            })
+            .map(|r| r[4].as_deref().unwrap().parse::<f64>().unwrap())
+            .sum();
+        assert!(received > 0.0);
+        assert_eq!(python(g.dir.path(), &code).trim().parse::<f64>().unwrap(), received);
     }
 
     // Killed with SIGKILL after its first committed part, resumed: one row per input, the same
