@@ -229,3 +229,33 @@ fn entry(host: &Host, path: &str, from: Option<&str>, o: Outcome, tally: &mut Ta
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_take_every_input_once_and_decide_alone() {
+        let paths: Vec<String> = (0..1000).map(|i| format!("reports/{i:04}.pdf")).collect();
+        let shards: Vec<Shard> = (1..=4).map(|i| Shard::parse(&format!("{i}/4")).unwrap()).collect();
+        for p in &paths {
+            assert_eq!(shards.iter().filter(|s| s.takes(p)).count(), 1, "{p}");
+        }
+        for s in &shards {
+            let n = paths.iter().filter(|p| s.takes(p)).count();
+            assert!((200..300).contains(&n), "shard {}: {n} of 1000", s.index);
+        }
+        // The documented hash (as Python computes it: int.from_bytes(sha256(path)[:8], "big")
+        // % 4 + 1 is 3 here): changing it would reshuffle the shards of a running array job.
+        assert_eq!(shards.iter().find(|s| s.takes("reports/0007.pdf")).map(|s| s.index), Some(3));
+    }
+
+    #[test]
+    fn a_shard_out_of_range_is_refused_with_an_example() {
+        for bad in ["0/4", "5/4", "1/0", "x/2", "3"] {
+            let e = Shard::parse(bad).unwrap_err();
+            assert_eq!(e.message, format!("--shard {bad}: expected I/N with 1 ≤ I ≤ N, e.g. --shard 1/4"));
+        }
+        assert_eq!(Shard::parse(" 2/ 3").unwrap(), Shard { index: 2, count: 3 });
+    }
+}

@@ -439,13 +439,7 @@ impl Worker {
             if self.stderr_open && ready(&fds[1]) {
                 match self.stderr.read(&mut buf) {
                     Ok(0) | Err(_) => self.stderr_open = false,
-                    Ok(k) => {
-                        self.err_tail.extend_from_slice(&buf[..k]);
-                        if self.err_tail.len() > STDERR_TAIL {
-                            let cut = self.err_tail.len() - STDERR_TAIL;
-                            self.err_tail.drain(..cut);
-                        }
-                    }
+                    Ok(k) => self.keep_stderr(&buf[..k]),
                 }
             }
             if ready(&fds[0]) {
@@ -459,6 +453,34 @@ impl Worker {
                     Err(e) => return Err(Stop::Io(e)),
                 }
             }
+        }
+    }
+
+    /// Reads standard error until it closes or the deadline passes.
+    fn drain_stderr(&mut self, deadline: Instant) {
+        let mut buf = [0u8; 16 * 1024];
+        while self.stderr_open {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            let mut fd = libc::pollfd { fd: self.stderr.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: one valid pollfd struct.
+            if unsafe { libc::poll(&mut fd, 1, left.as_millis().clamp(1, 1000) as i32) } <= 0 {
+                continue;
+            }
+            match self.stderr.read(&mut buf) {
+                Ok(0) | Err(_) => self.stderr_open = false,
+                Ok(k) => self.keep_stderr(&buf[..k]),
+            }
+        }
+    }
+
+    fn keep_stderr(&mut self, bytes: &[u8]) {
+        self.err_tail.extend_from_slice(bytes);
+        if self.err_tail.len() > STDERR_TAIL {
+            let cut = self.err_tail.len() - STDERR_TAIL;
+            self.err_tail.drain(..cut);
         }
     }
 
@@ -482,10 +504,14 @@ impl Worker {
 
     /// Kills the worker (it may be dead already) and says why it stopped.
     fn end(mut self, stop: Stop, limits: &Limits, name: &str) -> (Cause, String) {
+        // The whole group: a process the worker started must not outlive it.
+        // SAFETY: a signal to the worker's own process group.
+        unsafe { libc::kill(-(self.child.id() as libc::pid_t), libc::SIGKILL) };
         let _ = self.child.kill();
         let status = self.child.wait();
-        // What is left on standard error explains an abort (a failed allocation says so).
-        let _ = self.stderr.read_to_end(&mut self.err_tail);
+        // What is left on standard error explains an abort (a failed allocation says so); read
+        // briefly, as a descendant could still hold it open.
+        self.drain_stderr(Instant::now() + Duration::from_millis(200));
         let tail = String::from_utf8_lossy(&self.err_tail);
         let last = tail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
         let secs = limits.timeout.as_secs_f64();
@@ -666,5 +692,73 @@ fn supervise(program: &Program, limits: &Limits, slot: &mut Option<Worker>, req:
             let (cause, message) = w.end(stop, limits, &req.name);
             Outcome { id: None, result: Err(Failure { cause, kind: Kind::Input, message, format: None }) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The supervisor alone, with `sh` scripts as workers.
+    fn one(script: &str, limits: Limits) -> Outcome {
+        let program = Program { path: "sh".into(), args: vec!["-c".into(), script.into()] };
+        let req = Request {
+            path: "a.pdf".into(),
+            name: "a.pdf".into(),
+            from: None,
+            options: Options::new(),
+            provenance: false,
+            produce: Produce::Dataset,
+        };
+        let mut out = Vec::new();
+        run(&program, &limits, 1, vec![req], &|| false, |_, o| out.push(o));
+        assert_eq!(out.len(), 1);
+        out.pop().unwrap()
+    }
+
+    fn failure(o: Outcome) -> Failure {
+        o.result.expect_err("a failure")
+    }
+
+    #[test]
+    fn a_worker_that_dies_is_named_by_its_signal_or_status() {
+        let limits = Limits { timeout: Duration::from_secs(10), max_memory: None };
+        let f = failure(one("echo ready; read l; kill -SEGV $$", limits));
+        assert_eq!(f.cause, Cause::Signal("SIGSEGV".into()));
+        assert!(
+            f.message.starts_with("a.pdf: the worker reading it was killed by SIGSEGV (segmentation fault)"),
+            "{}",
+            f.message
+        );
+        let f = failure(one("echo ready; read l; echo 'it went wrong' >&2; exit 7", limits));
+        assert_eq!(f.cause, Cause::Exit(7));
+        assert_eq!(
+            f.message,
+            "a.pdf: the worker reading it exited with status 7 before answering (it said: it went wrong)"
+        );
+        let f =
+            failure(one("echo ready; read l; echo 'memory allocation of 99 bytes failed' >&2; kill -ABRT $$", limits));
+        assert_eq!(f.cause, Cause::OutOfMemory);
+    }
+
+    #[test]
+    fn a_worker_past_its_deadline_is_killed() {
+        let limits = Limits { timeout: Duration::from_millis(300), max_memory: None };
+        let start = Instant::now();
+        let f = failure(one("echo ready; read l; sleep 30", limits));
+        assert_eq!(f.cause, Cause::Timeout);
+        assert_eq!(f.message, "a.pdf: gave up after 0.3 s (the time limit, --timeout): reading it did not finish");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_program_that_is_not_a_worker_is_reported() {
+        let limits = Limits { timeout: Duration::from_secs(10), max_memory: None };
+        let f = failure(one("echo hello", limits));
+        assert_eq!(f.cause, Cause::NoWorker);
+        assert_eq!(f.message, "a.pdf: the worker (sh) did not start: it said \"hello\"");
+        let f = failure(one("exit 3", limits));
+        assert_eq!(f.cause, Cause::NoWorker);
+        assert!(f.message.contains("exited with status 3"), "{}", f.message);
     }
 }
