@@ -86,7 +86,7 @@ fn prepare(a: &Args, v: Verbosity) -> Result<(nianbao_convert::Host, Batch), Err
 
 /// Progress: a bar on a terminal, a line every few seconds otherwise, nothing when quiet.
 enum Progress {
-    Bar(indicatif::ProgressBar),
+    Bar { bar: indicatif::ProgressBar, start: Instant },
     Lines { last: Instant, start: Instant },
     Quiet,
 }
@@ -96,13 +96,12 @@ impl Progress {
         if v.quiet {
             Progress::Quiet
         } else if std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new(0);
+            let bar = indicatif::ProgressBar::hidden();
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {msg} {per_sec:.dim} ETA {eta}")
+                indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} files, {msg}, ETA {eta}")
                     .expect("a valid template"),
             );
-            bar.enable_steady_tick(Duration::from_millis(200));
-            Progress::Bar(bar)
+            Progress::Bar { bar, start: Instant::now() }
         } else {
             Progress::Lines { last: Instant::now(), start: Instant::now() }
         }
@@ -110,10 +109,16 @@ impl Progress {
 
     fn update(&mut self, t: &Tally) {
         match self {
-            Progress::Bar(bar) => {
+            Progress::Bar { bar, start } => {
+                if bar.is_hidden() && t.total > 0 {
+                    // Shown once there is something to count.
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(200));
+                }
                 bar.set_length(t.total as u64);
                 bar.set_position(t.done as u64);
-                bar.set_message(format!("{} failed", t.failed()));
+                let rate = t.done as f64 / start.elapsed().as_secs_f64().max(1e-3);
+                bar.set_message(format!("{} failed, {rate:.0} files/s", t.failed()));
             }
             Progress::Lines { last, start } => {
                 if last.elapsed() >= Duration::from_secs(5) && t.done < t.total {
@@ -134,13 +139,13 @@ impl Progress {
 
     fn println(&self, line: &str) {
         match self {
-            Progress::Bar(bar) => bar.println(line),
+            Progress::Bar { bar, .. } if !bar.is_hidden() => bar.println(line),
             _ => errln!("{line}"),
         }
     }
 
     fn finish(&self) {
-        if let Progress::Bar(bar) = self {
+        if let Progress::Bar { bar, .. } = self {
             bar.finish_and_clear();
         }
     }

@@ -31,8 +31,9 @@ impl FormatPlugin for Hostile {
                 "ALLOC" => {
                     let mut hoard: Vec<Vec<u8>> = Vec::new();
                     loop {
-                        // Touched, so that the pages are really taken.
-                        hoard.push(vec![1u8; 64 << 20]);
+                        // Zeroed pages are mapped, not touched: the address space runs out as
+                        // soon as the limit allows, however busy the machine.
+                        hoard.push(vec![0u8; 64 << 20]);
                         std::hint::black_box(&hoard);
                     }
                 }
