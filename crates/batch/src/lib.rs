@@ -74,8 +74,22 @@ pub fn inputs(host: &Host, args: &[PathBuf], skip: Option<&Path>) -> Result<Vec<
         }
     }
     let found = expand_inputs(&named, &readable, skip)?;
+    // Nor the parts of the dataset being written, when it is inside a folder searched (its
+    // `run.json` would read as a JSON input).
+    let staging = skip.map(|s| {
+        let mut name = s.as_os_str().to_os_string();
+        name.push(".partial");
+        std::path::absolute(PathBuf::from(name)).unwrap_or_default()
+    });
     let mut seen = HashSet::new();
-    Ok(found.into_iter().map(|i| i.path).filter(|p| seen.insert(p.clone())).collect())
+    Ok(found
+        .into_iter()
+        .map(|i| i.path)
+        .filter(|p| {
+            let inside = |d: &PathBuf| std::path::absolute(p).is_ok_and(|a| a.starts_with(d));
+            !staging.as_ref().is_some_and(inside) && seen.insert(p.clone())
+        })
+        .collect())
 }
 
 fn is_hidden(p: &Path) -> bool {
