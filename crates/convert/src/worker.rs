@@ -44,12 +44,6 @@ impl Default for Limits {
     }
 }
 
-impl Limits {
-    fn memory_mb(&self) -> String {
-        self.max_memory.map_or_else(|| "no".into(), |b| format!("the {} MB", b >> 20))
-    }
-}
-
 /// The program a worker runs: typically `std::env::current_exe()` and the hidden subcommand
 /// that calls [`serve`].
 #[derive(Debug, Clone)]
@@ -526,13 +520,14 @@ impl Worker {
         }
         let oom = tail.contains("memory allocation of") || tail.contains("std::bad_alloc");
         if oom {
-            return (
-                Cause::OutOfMemory,
-                format!(
-                    "{name}: needs more than {} memory limit (--max-memory): reading it was stopped",
-                    limits.memory_mb()
+            let message = match limits.max_memory {
+                Some(b) => format!(
+                    "{name}: needs more than the {} MB memory limit (--max-memory): reading it was stopped",
+                    b >> 20
                 ),
-            );
+                None => format!("{name}: the worker reading it ran out of memory"),
+            };
+            return (Cause::OutOfMemory, message);
         }
         use std::os::unix::process::ExitStatusExt;
         let detail = if last.is_empty() { String::new() } else { format!(" (it said: {last})") };
