@@ -435,3 +435,34 @@ fn python_has(modules: &[&str], test: &str) -> bool {
     }
     ok
 }
+
+#[test]
+fn patterns_formats_and_refusals() {
+    let home = tmp();
+    let dir = tmp();
+    let (good, _) = good_and_bad(dir.path(), 12);
+    let html = good.iter().filter(|p| p.extension().is_some_and(|e| e == "html")).count();
+    // A quoted pattern is expanded by nianbao; the format comes from the output's extension.
+    let pattern = dir.path().join("good/**/*.html");
+    let out = dir.path().join("out.csv");
+    let o = run(nianbao(home.path()).arg("batch").arg(&pattern).arg("-o").arg(&out));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("reports.csv")).unwrap();
+    assert_eq!(csv.lines().count(), html + 1, "a header and a row per HTML file: {csv}");
+    // Refused before anything is read, each naming what is wrong.
+    let cases: [(&[&str], u8, &str); 4] = [
+        (&["--shard", "0/2"], 64, "--shard 0/2: expected I/N with 1 ≤ I ≤ N"),
+        (&["--to", "sqlite"], 64, "--to sqlite: a dataset is written as parquet, csv, xlsx or jsonl"),
+        (&["--resume"], 2, "the dataset is complete; nothing to resume"),
+        (&[], 2, "already exists; write the dataset somewhere new or remove it"),
+    ];
+    for (args, code, msg) in cases {
+        let o = run(nianbao(home.path()).arg("batch").arg(dir.path().join("good")).arg("-o").arg(&out).args(args));
+        assert_eq!(o.status.code(), Some(code.into()), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(msg), "{args:?}: {}", stderr(&o));
+    }
+    let o =
+        run(nianbao(home.path()).arg("batch").arg(dir.path().join("none/*.pdf")).arg("-o").arg(dir.path().join("x")));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("none/*.pdf: no file matches the pattern"), "{}", stderr(&o));
+}
