@@ -1,11 +1,13 @@
 //! `nianbao convert`: everything that can be refused is refused before the first file is read;
-//! then each input is read, recognized and written, and a batch goes on past a bad file.
+//! then each input is read, recognized and written — in a worker process, under the time and
+//! memory limits, unless it is JSON to JSON — and a batch goes on past a bad file.
 
-use crate::shared::{fail, parse_options, recognition_warning};
-use crate::{status, ReadArgs, Verbosity};
+use crate::shared::{code, fail, parse_options, recognition_warning};
+use crate::{status, LimitArgs, ReadArgs, Verbosity};
+use nianbao_convert::worker::{self, Done, Produce, Request};
 use nianbao_convert::{
     expand_inputs, extension, is_batch, json_line, plan_outputs, write_file, Error, Host, Job, LoadOptions, Plan,
-    Target,
+    Reader, Target,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,7 @@ pub struct Args {
     pub font: Option<PathBuf>,
     pub force: bool,
     pub provenance: bool,
+    pub limits: LimitArgs,
 }
 
 pub fn run(a: &Args, v: Verbosity) -> u8 {
@@ -83,11 +86,26 @@ fn convert(
     options: &nianbao_convert::Options,
 ) -> u8 {
     let load = LoadOptions { plugin: options.clone(), provenance: a.provenance };
+    let from = a.read.from.as_deref();
+    // JSON to JSON runs no plugin: nothing to isolate, and it stays cheap.
+    let in_process = to.is_json()
+        && plan.jobs.iter().all(|j| {
+            !j.input.is_stdin() && matches!(host.reader_by_name(&j.input.name(), from), Ok(Some(Reader::Json)))
+        });
     let mut failed = 0;
-    for job in &plan.jobs {
-        if let Err(e) = one(host, a, v, plan, job, to, &load) {
-            errln!("error: {e}");
-            failed += 1;
+    let mut last_error = None;
+    if in_process {
+        for job in &plan.jobs {
+            if let Err(e) = one(host, a, v, plan, job, to, &load) {
+                errln!("error: {e}");
+                failed += 1;
+                last_error = Some(e);
+            }
+        }
+    } else {
+        match in_workers(a, v, plan, to, options) {
+            Ok((f, e)) => (failed, last_error) = (f, e),
+            Err(e) => return fail(&e),
         }
     }
     let n = plan.jobs.len();
@@ -95,10 +113,100 @@ fn convert(
         let tail = if failed > 0 { format!("; {failed} failed") } else { String::new() };
         errln!("converted {} of {n} files{tail}", n - failed);
     }
-    if failed > 0 {
-        status::FAILED
-    } else {
-        status::OK
+    match (n, last_error) {
+        // One file: its error decides (a usage error stays one).
+        (1, Some(e)) => code(&e),
+        (_, Some(_)) => status::FAILED,
+        _ => status::OK,
+    }
+}
+
+/// The jobs through one worker process, in order: (how many failed, the last error).
+fn in_workers(
+    a: &Args,
+    v: Verbosity,
+    plan: &Plan,
+    to: &nianbao_convert::OutputFormat,
+    options: &nianbao_convert::Options,
+) -> Result<(usize, Option<Error>), Error> {
+    let limits = a.limits.limits()?;
+    let program = crate::shared::worker_program(&a.read)?;
+    // Standard input is read here and handed to the worker as a file.
+    let mut stdin_file = None;
+    let mut requests = Vec::new();
+    for job in &plan.jobs {
+        let input = if job.input.is_stdin() {
+            let bytes = a.read.input(&job.input.path)?;
+            let mut f = tempfile::Builder::new()
+                .prefix("nianbao-stdin-")
+                .tempfile()
+                .map_err(|e| Error::input(format!("<stdin>: cannot keep it in a temporary file: {e}")))?;
+            std::io::Write::write_all(&mut f, &bytes)
+                .map_err(|e| Error::input(format!("<stdin>: cannot keep it in a temporary file: {e}")))?;
+            let p = f.path().to_path_buf();
+            stdin_file = Some(f);
+            p
+        } else {
+            job.input.path.clone()
+        };
+        let target = match &job.target {
+            Target::Stdout => None,
+            Target::File(p) => Some(p.clone()),
+        };
+        requests.push(Request {
+            path: input,
+            name: job.input.name(),
+            from: a.read.from.clone(),
+            options: options.clone(),
+            provenance: a.provenance,
+            produce: Produce::Write {
+                to: to.name.clone(),
+                target,
+                json_line: plan.json_lines,
+                make_dir: plan.out_dir.is_some(),
+            },
+        });
+    }
+    let mut failed = 0;
+    let mut last = None;
+    worker::run(&program, &limits, 1, requests, &|| false, |i, o| match o.result {
+        Ok(done) => finished(v, &plan.jobs[i], done),
+        Err(f) => {
+            errln!("error: {}", f.message);
+            failed += 1;
+            last = Some(f.error());
+        }
+    });
+    drop(stdin_file);
+    Ok((failed, last))
+}
+
+/// What the parent does with a file a worker converted: the messages, and the bytes for
+/// standard output.
+fn finished(v: Verbosity, job: &Job, done: Done) {
+    let name = job.input.name();
+    if !v.quiet {
+        if let Some(w) = recognition_warning(&name, &done.report) {
+            errln!("warning: {w}");
+        }
+    }
+    if v.verbose {
+        for n in &done.notes {
+            errln!("note: {name}: {n}");
+        }
+    }
+    if !v.quiet {
+        for n in &done.written_notes {
+            errln!("note: {name}: {n}");
+        }
+    }
+    match &job.target {
+        Target::Stdout => crate::out::bytes(done.bytes.as_deref().unwrap_or_default()),
+        Target::File(path) => {
+            if v.verbose {
+                errln!("{name} → {} (read as {})", path.display(), done.format);
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod out;
+mod batch;
 mod convert;
 mod info;
 mod inspect;
@@ -97,6 +98,32 @@ impl ReadArgs {
     }
 }
 
+/// What one file may cost; a file over a limit is reported and the others go on.
+#[derive(Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Seconds one file may take to read and write; past it, its worker process is killed.
+    #[arg(long, value_name = "SECS", default_value_t = nianbao_convert::worker::DEFAULT_TIMEOUT_SECS as f64)]
+    pub timeout: f64,
+    /// Memory (address space) of each worker process in MB; 0 for no limit.
+    #[arg(long, value_name = "MB", default_value_t = nianbao_convert::worker::DEFAULT_MAX_MEMORY_MB)]
+    pub max_memory: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Result<nianbao_convert::worker::Limits, nianbao_convert::Error> {
+        if !(self.timeout > 0.0 && self.timeout.is_finite()) {
+            return Err(nianbao_convert::Error::usage(format!(
+                "--timeout {}: expected a number of seconds above 0",
+                self.timeout
+            )));
+        }
+        Ok(nianbao_convert::worker::Limits {
+            timeout: std::time::Duration::from_secs_f64(self.timeout),
+            max_memory: (self.max_memory > 0).then_some(self.max_memory << 20),
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Convert reports between formats (and to or from the JSON model).
@@ -130,6 +157,57 @@ enum Command {
         /// tables' `provenance`.
         #[arg(long)]
         provenance: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Convert many reports into one dataset (Parquet, CSV, XLSX or JSON Lines) for pandas,
+    /// R or DuckDB.
+    ///
+    /// Inputs are files, folders (searched recursively for files of a readable format) and
+    /// quoted patterns ('reports/**/*.pdf'). Each file is read in a worker process, several at
+    /// once; one that fails, crashes or hangs is a row in `reports` with its error, and the
+    /// batch goes on. A killed run is continued with --resume; --shard I/N takes a
+    /// deterministic share of the inputs (by a hash of each path) for array jobs, and --merge
+    /// joins the shards' datasets. Exit status: 0 all converted, 1 some failed, 2 nothing
+    /// could be done, 64 usage, 130 interrupted (resumable).
+    Batch {
+        /// Input files, folders or patterns; with --merge, the datasets to join.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// The dataset to write: a folder (Parquet, CSV) or a file (.xlsx, .jsonl).
+        #[arg(short, long, value_name = "OUT", required = true)]
+        output: PathBuf,
+        /// Dataset format: parquet, csv, xlsx or jsonl; defaults to OUT's extension, else
+        /// parquet.
+        #[arg(short = 't', long, value_name = "FORMAT")]
+        to: Option<String>,
+        /// Worker processes converting at once; defaults to the number of cores.
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Continue an interrupted run of this command: the inputs done are not done again.
+        #[arg(long, conflicts_with = "merge")]
+        resume: bool,
+        /// Take the I-th of N shares of the inputs (1 ≤ I ≤ N), chosen by a hash of each
+        /// input's path as given.
+        #[arg(long, value_name = "I/N", conflicts_with = "merge")]
+        shard: Option<String>,
+        /// Join the datasets given as inputs (the shards' outputs) into OUT.
+        #[arg(long)]
+        merge: bool,
+        /// Leave out where each cell was printed (the `source_*` columns of `cells`).
+        #[arg(long)]
+        no_provenance: bool,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// A worker process: converts the files its parent sends (see nianbao_convert::worker).
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        /// The input limit of the command that started it, in MiB.
+        #[arg(long, default_value_t = nianbao_convert::MAX_INPUT_MB)]
+        max_input_mb: u64,
     },
     /// Check the consistency rules (勾稽关系) and completeness of reports.
     ///
@@ -209,10 +287,24 @@ fn main() -> ExitCode {
         info::list_formats(cli.list_input_formats, cli.list_output_formats)
     } else {
         match cli.command {
-            Some(Command::Convert { inputs, output, to, read, font, force, provenance }) => {
-                let args = convert::Args { inputs, output, to, read, font, force, provenance };
+            Some(Command::Convert { inputs, output, to, read, font, force, provenance, limits }) => {
+                let args = convert::Args { inputs, output, to, read, font, force, provenance, limits };
                 convert::run(&args, v)
             }
+            Some(Command::Batch { inputs, output, to, jobs, resume, shard, merge, no_provenance, read, limits }) => {
+                let args = batch::Args { inputs, output, to, jobs, resume, shard, merge, no_provenance, read, limits };
+                batch::run(&args, v)
+            }
+            Some(Command::Worker { max_input_mb }) => match shared::discover()
+                .map_err(|e| std::io::Error::other(e.message))
+                .and_then(|host| nianbao_convert::worker::serve(&host, max_input_mb.saturating_mul(1 << 20)))
+            {
+                Ok(()) => status::OK,
+                Err(e) => {
+                    errln!("error: worker: {e}");
+                    status::FAILED
+                }
+            },
             Some(Command::Validate { files, json, format, read }) => {
                 validate::run(&files, json || format == Some(OutputFormat::Json), &read, v)
             }

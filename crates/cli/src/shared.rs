@@ -26,6 +26,11 @@ pub fn prefer_plugins(names: Vec<String>) {
     let _ = PREFERRED.set(names);
 }
 
+/// The plugins named by `--plugin`.
+pub fn preferred() -> &'static [String] {
+    PREFERRED.get().map_or(&[][..], Vec::as_slice)
+}
+
 /// The plugins, new libraries opened in a child process first, with those of `--plugin`
 /// first; or the usage error of an unknown `--plugin`.
 pub fn discover() -> Result<Host, Error> {
@@ -128,4 +133,17 @@ pub fn recognition_warning(name: &str, report: &Report) -> Option<String> {
             if parts.is_empty() { String::new() } else { format!("; {}", parts.join(", ")) }
         )),
     }
+}
+
+/// This binary as a worker process: with the `--plugin` choices and the input limit of the
+/// command that starts it.
+pub fn worker_program(read: &crate::ReadArgs) -> Result<nianbao_convert::worker::Program, Error> {
+    let path = std::env::current_exe()
+        .map_err(|e| Error::usage(format!("cannot find this program to start a worker: {e}")))?;
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    for p in preferred() {
+        args.extend(["--plugin".into(), p.into()]);
+    }
+    args.extend(["__worker".into(), "--max-input-mb".into(), read.max_input_mb.to_string().into()]);
+    Ok(nianbao_convert::worker::Program { path, args })
 }

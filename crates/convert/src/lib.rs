@@ -20,6 +20,7 @@
 
 mod files;
 mod plan;
+pub mod worker;
 
 pub use files::{read_input, read_input_limited, write_file, MAX_INPUT_MB};
 pub use nianbao_plugin::{

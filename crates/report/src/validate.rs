@@ -6,11 +6,11 @@
 use crate::layout::{self, OUTCOMES, OUTCOME_HEADERS};
 use crate::model::{Layout, Num, Report, RowTable, Value};
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// A rule of the official tables is broken (rules 1–5).
@@ -22,7 +22,7 @@ pub enum Severity {
     NotCheckable,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// 0 completeness (every template row printed), 1–7 the consistency rules of
     /// `docs/report-model.md`.
