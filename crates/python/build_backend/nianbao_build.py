@@ -53,10 +53,10 @@ def _bundle_plugins():
                 files.append(_library_file(t["name"]))
     if not packages:
         raise RuntimeError(f"no format plugins found under {plugin_dir}")
-    # The whole workspace's libraries, not only the plugins: the same packages as the README's
+    # The workspace's libraries, not only the plugins: nearly the packages of the README's
     # `cargo build --release --workspace`, so the same features and the same artifacts, which
-    # a built tree already has.
-    args = [_cargo(), "build", "--release", "--workspace", "--lib"]
+    # a built tree already has. Not this package: maturin builds it, for the interpreter at hand.
+    args = [_cargo(), "build", "--release", "--workspace", "--exclude", "nianbao-python", "--lib"]
     print("nianbao: building the format plugins:", " ".join(args), file=sys.stderr)
     subprocess.run(args, cwd=root, check=True)
     built = os.path.join(meta["target_directory"], "release")
