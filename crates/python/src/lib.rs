@@ -18,15 +18,20 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
+use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::cell::OnceCell;
 use std::sync::{Mutex, OnceLock};
 
 create_exception!(nianbao, Error, PyException, "Anything nianbao could not do; the message names the file.");
 create_exception!(nianbao, InputError, Error, "An input that could not be read, or is not a report in its format.");
-create_exception!(nianbao, UsageError, Error, "A request that cannot be carried out: an unknown format, a bad argument.");
+create_exception!(
+    nianbao,
+    UsageError,
+    Error,
+    "A request that cannot be carried out: an unknown format, a bad argument."
+);
 
 /// The folders plugins are loaded from, as the package names them (its own `plugins/` folder
 /// first).
@@ -40,9 +45,9 @@ thread_local! {
 
 /// Calls `f` with this thread's host.
 fn with_host<R>(f: impl FnOnce(&Host) -> R) -> PyResult<R> {
-    let places = PLACES
-        .get()
-        .ok_or_else(|| Error::new_err("nianbao._nianbao._init was not called (import nianbao, not nianbao._nianbao)"))?;
+    let places = PLACES.get().ok_or_else(|| {
+        Error::new_err("nianbao._nianbao._init was not called (import nianbao, not nianbao._nianbao)")
+    })?;
     // No manifest cache: the package's plugins are opened once per thread anyway.
     Ok(HOST.with(|h| f(h.get_or_init(|| Host::with_registry(Registry::from_places(places, None), places.clone())))))
 }
@@ -124,7 +129,9 @@ fn entry_with(host: &Host, path: &str, bytes: Result<&[u8], String>, from: Optio
     let bytes = match bytes {
         Ok(b) => b,
         // Nothing was read, so there is no id to give: the empty string says so.
-        Err(e) => return Entry { id: String::new(), path: path.into(), format: format(), pages: None, outcome: Err(e) },
+        Err(e) => {
+            return Entry { id: String::new(), path: path.into(), format: format(), pages: None, outcome: Err(e) }
+        }
     };
     let id = id_of(bytes);
     match host.load(bytes, path, from, load) {
@@ -211,13 +218,7 @@ fn convert_all(
 }
 
 /// The four tables (reports, cells, findings, sections) and the failures.
-type Tables = (
-    PyArrowType<Table>,
-    PyArrowType<Table>,
-    PyArrowType<Table>,
-    PyArrowType<Table>,
-    Vec<(String, String)>,
-);
+type Tables = (PyArrowType<Table>, PyArrowType<Table>, PyArrowType<Table>, PyArrowType<Table>, Vec<(String, String)>);
 
 fn tables(parts: Vec<Part>, single: bool) -> PyResult<Tables> {
     let mut cols: [Vec<RecordBatch>; 4] = Default::default();

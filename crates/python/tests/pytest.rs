@@ -24,11 +24,8 @@ fn skip(test: &str, why: &str) {
 fn the_python_package_passes_its_pytest_suite() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-python.log");
-    let out = Command::new("bash")
-        .arg(repo.join("scripts/test-python.sh"))
-        .current_dir(&repo)
-        .output()
-        .expect("bash runs");
+    let out =
+        Command::new("bash").arg(repo.join("scripts/test-python.sh")).current_dir(&repo).output().expect("bash runs");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     std::fs::write(&log, &text).expect("the log is written");
     let tail: Vec<&str> = text.lines().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
@@ -43,6 +40,11 @@ fn the_python_package_passes_its_pytest_suite() {
             let why = text.lines().rev().find_map(|l| l.strip_prefix("test-python: cannot run: ")).unwrap_or("?");
             skip("python package (scripts/test-python.sh)", why);
         }
-        _ => panic!("scripts/test-python.sh failed ({}); its output is in {}:\n{}", out.status, log.display(), tail.join("\n")),
+        _ => panic!(
+            "scripts/test-python.sh failed ({}); its output is in {}:\n{}",
+            out.status,
+            log.display(),
+            tail.join("\n")
+        ),
     }
 }

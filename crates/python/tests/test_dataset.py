@@ -129,3 +129,33 @@ def test_convert_batch_refuses_a_batch_without_bytes():
         nianbao.convert_batch(pa.RecordBatch.from_pydict({"path": ["a"], "data": [b"x"]}))
     with pytest.raises(nianbao.UsageError, match="column `bytes` is Int64, not binary"):
         nianbao.convert_batch(pa.RecordBatch.from_pydict({"bytes": [1]}))
+
+
+def spark_cells(batches):
+    """The README's Spark function, as it is there (without Spark, which is not installed here:
+    the batches are made as binaryFile makes them)."""
+    cells = nianbao.schema("cells")
+    # Spark has no unsigned integers: uint32 columns go as bigint.
+    target = pa.schema([pa.field(f.name, pa.int64() if f.type == pa.uint32() else f.type) for f in cells])
+    spark_type = {pa.string(): "string", pa.float64(): "double", pa.float32(): "float", pa.int64(): "bigint"}
+    ddl = ", ".join(f"{f.name} {spark_type[f.type]}" for f in target)
+    assert ddl.startswith("report_id string, table_key string,") and "source_page bigint" in ddl
+    for b in batches:
+        yield from pa.Table.from_batches([nianbao.convert_batch(b)]).cast(target).to_batches()
+
+
+def test_the_spark_recipe_function(docs):
+    spark = pa.RecordBatch.from_pydict(
+        {
+            "path": [f"file:{p}" for p in docs[:3]],
+            "modificationTime": pa.array([0, 0, 0], pa.timestamp("us")),
+            "length": [p.stat().st_size for p in docs[:3]],
+            "content": pa.array([p.read_bytes() for p in docs[:3]], pa.binary()),
+        }
+    )
+    out = list(spark_cells(iter([spark])))
+    assert len(out) == 1 and out[0].schema.field("source_page").type == pa.int64()
+    want = nianbao.read_dataset(docs[:3])
+    assert out[0].num_rows == want.num_rows
+    assert out[0].column("value").to_pylist() == want.column("value").to_pylist()
+    assert nianbao.schema("reports").names[:3] == ["id", "path", "format"]

@@ -22,6 +22,7 @@ __all__ = [
     "convert_batch",
     "formats",
     "plugins",
+    "schema",
     "Error",
     "InputError",
     "UsageError",
@@ -59,6 +60,16 @@ def plugins():
     return [{"name": n, "version": v, "path": p} for n, v, p in loaded] + [
         {"name": None, "version": None, "path": p, "error": e} for p, e in refused
     ]
+
+
+def schema(table="cells"):
+    """The ``pyarrow.Schema`` of one of the dataset's tables (``TABLES``)."""
+    import pyarrow as pa
+
+    if table not in TABLES:
+        raise UsageError(f"unknown table {table!r}: one of {', '.join(TABLES)}")
+    empty = pa.RecordBatch.from_pydict({"bytes": pa.array([], pa.binary())})
+    return convert_batch(empty, table=table).schema
 
 
 def convert(source, *, format=None, name=None, provenance=False):
