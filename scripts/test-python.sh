@@ -23,7 +23,6 @@ rm -rf "$venv"
 mkdir -p "$repo/target"
 "$python" -m venv "$venv" >/dev/null 2>&1 || cannot "$python -m venv failed (on Debian: apt-get install python3-venv)"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check --no-input)
-"${pip[@]}" install -q --upgrade pip || cannot "pip cannot install from the package index"
 "${pip[@]}" install -q pytest pyarrow pandas "ray[data]" || cannot "pip could not install pytest, pyarrow, pandas and ray[data]"
 
 # The CLI, for the test that compares the package's model with `nianbao convert --to json`.
