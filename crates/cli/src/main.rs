@@ -7,6 +7,7 @@ mod out;
 mod convert;
 mod info;
 mod inspect;
+mod serve;
 mod shared;
 mod validate;
 
@@ -167,6 +168,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start the clerk's web page on this machine: open or start a report, edit it with the
+    /// 勾稽 rules checked as you type, see where each number was printed, download it.
+    Serve {
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8718)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1. The page has no login: anyone who can
+        /// reach the address can use it.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::IpAddr>,
+        /// The largest upload, in MiB.
+        #[arg(long, value_name = "MB", default_value_t = 50)]
+        max_upload_mb: u64,
+    },
     /// Print the JSON Schema of the report model.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -218,6 +233,7 @@ fn main() -> ExitCode {
             }
             Some(Command::Inspect { file, json, read }) => inspect::run(&file, json, &read, v),
             Some(Command::Plugins { json }) => info::plugins(json),
+            Some(Command::Serve { port, listen, max_upload_mb }) => serve::run(port, listen, max_upload_mb),
             Some(Command::Schema) => info::schema(),
             Some(Command::Completions { shell }) => info::completions(shell, &mut Cli::command()),
             Some(Command::Man) => info::man(Cli::command()),
