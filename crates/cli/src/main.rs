@@ -181,6 +181,13 @@ enum Command {
         /// The largest upload, in MiB.
         #[arg(long, value_name = "MB", default_value_t = 50)]
         max_upload_mb: u64,
+        /// How long reading one upload may take, in seconds; it is read in a child process that
+        /// is stopped then.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        timeout: u64,
+        /// The memory (address space) the child reading an upload may take, in MiB.
+        #[arg(long, value_name = "MB", default_value_t = 2048)]
+        max_memory_mb: u64,
     },
     /// Print the JSON Schema of the report model.
     Schema,
@@ -233,7 +240,9 @@ fn main() -> ExitCode {
             }
             Some(Command::Inspect { file, json, read }) => inspect::run(&file, json, &read, v),
             Some(Command::Plugins { json }) => info::plugins(json),
-            Some(Command::Serve { port, listen, max_upload_mb }) => serve::run(port, listen, max_upload_mb),
+            Some(Command::Serve { port, listen, max_upload_mb, timeout, max_memory_mb }) => {
+                serve::run(port, listen, max_upload_mb, timeout, max_memory_mb)
+            }
             Some(Command::Schema) => info::schema(),
             Some(Command::Completions { shell }) => info::completions(shell, &mut Cli::command()),
             Some(Command::Man) => info::man(Cli::command()),

@@ -26,6 +26,11 @@ pub fn prefer_plugins(names: Vec<String>) {
     let _ = PREFERRED.set(names);
 }
 
+/// The plugins named by `--plugin`.
+pub fn preferred() -> &'static [String] {
+    PREFERRED.get().map_or(&[][..], Vec::as_slice)
+}
+
 /// The plugins, new libraries opened in a child process first, with those of `--plugin`
 /// first; or the usage error of an unknown `--plugin`.
 pub fn discover() -> Result<Host, Error> {

@@ -232,6 +232,49 @@ fn fifty_uploads_at_once_good_and_bad_get_right_answers_or_clear_errors_and_the_
 }
 
 #[test]
+fn an_upload_that_hangs_or_crashes_its_reader_stops_only_that_reading() {
+    let home = tmp();
+    let mut child = nianbao(home.path())
+        .env("NIANBAO_PLUGIN_PATH", built_lib("unruly_plugin"))
+        .args(["--plugin", "unruly", "serve", "--port", "0", "--timeout", "2"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("nianbao serve: ")
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let started = std::time::Instant::now();
+    let (code, body) = post(&format!("{url}/api/open?name=slow.pdf"), b"hang on");
+    assert_eq!(code, 422);
+    assert_eq!(
+        json_of(&body)["error"],
+        "slow.pdf: reading it took longer than 2 s and was stopped (nianbao serve --timeout)"
+    );
+    assert!(started.elapsed().as_secs() < 10);
+    let (code, body) = post(&format!("{url}/api/open?name=bad.pdf"), b"abort now");
+    assert_eq!(code, 422);
+    assert!(
+        json_of(&body)["error"].as_str().unwrap().starts_with("bad.pdf: the reader crashed on it (SIGABRT)"),
+        "{}",
+        json_of(&body)
+    );
+    // The server goes on: the next upload is read.
+    let (code, body) = post(&format!("{url}/api/open?name=other.pdf"), b"%PDF-1.4 nothing");
+    assert_eq!(code, 422);
+    assert_eq!(json_of(&body)["error"], "other.pdf: read by the unruly test plugin, which reads nothing");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
 fn another_address_than_loopback_is_warned_about() {
     let home = tmp();
     let mut child = nianbao(home.path())

@@ -98,27 +98,39 @@ pub fn formats(host: &Host) -> Reply {
 }
 
 /// Reads an uploaded file (its name in `?name=`, for the format) into a report with provenance.
-pub fn open(req: &Request, host: &Host, state: &Mutex<State>) -> Reply {
+pub fn open(req: &Request, host: &Host, state: &Mutex<State>, config: &crate::Config) -> Reply {
     let name = req.param("name").filter(|n| !n.is_empty()).unwrap_or("upload");
     // Only the last part of the name: it is for the format and for messages, never a path.
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
     if req.body.is_empty() {
         return Reply::error(400, format!("{name}: the file is empty"));
     }
-    let options = LoadOptions { provenance: true, ..LoadOptions::default() };
-    // A plugin's panic is contained by the plugin layer; a reader's budgets bound the rest.
-    let loaded = match host.load(&req.body, &name, req.param("from"), &options) {
-        Ok(l) => l,
-        Err(e) => return Reply::error(422, e.message),
+    let read = match &config.worker {
+        Some(program) => crate::worker::read(program, &name, req.param("from"), &req.body, config),
+        None => {
+            let options = LoadOptions { provenance: true, ..LoadOptions::default() };
+            host.load(&req.body, &name, req.param("from"), &options)
+                .map(|l| crate::worker::Read {
+                    report: l.report,
+                    document: l.document,
+                    format: l.format,
+                    notes: l.notes,
+                })
+                .map_err(|e| e.message)
+        }
     };
-    let findings = findings(&loaded.report, None);
-    let id = state.lock().unwrap_or_else(|e| e.into_inner()).keep(loaded.document);
+    let read = match read {
+        Ok(r) => r,
+        Err(message) => return Reply::error(422, message),
+    };
+    let findings = findings(&read.report, None);
+    let id = state.lock().unwrap_or_else(|e| e.into_inner()).keep(read.document);
     Reply::json(&json!({
         "id": id,
         "name": name,
-        "format": loaded.format,
-        "report": loaded.report,
-        "notes": loaded.notes,
+        "format": read.format,
+        "report": read.report,
+        "notes": read.notes,
         "findings": findings,
     }))
 }
@@ -294,4 +306,45 @@ pub fn source_page(req: &Request, state: &Mutex<State>) -> Reply {
     }
     svg += "</svg>";
     Reply::new(200, "image/svg+xml; charset=utf-8", svg)
+}
+
+/// `?id=…&table=N` or `&sheet=NAME`: a table of the source as the reader read it, each cell with
+/// its text and source, for the page to show a spreadsheet cell or a DOCX/HTML cell in place.
+pub fn source_table(req: &Request, state: &Mutex<State>) -> Reply {
+    let Some(doc) = req.param("id").and_then(|id| state.lock().unwrap_or_else(|e| e.into_inner()).document(id)) else {
+        return Reply::error(404, "no such document: it was not opened here, or was dropped; open it again");
+    };
+    let tables: Vec<&nianbao_document::Table> =
+        doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
+    let sheet = req.param("sheet");
+    let index = req.param("table").and_then(|t| t.parse::<u32>().ok());
+    let found = tables.iter().find(|t| {
+        let s = t.source.as_ref();
+        match (sheet, index) {
+            (Some(name), _) => {
+                s.and_then(|s| s.sheet.as_deref()) == Some(name)
+                    || t.rows.iter().flatten().any(|c| c.source.as_ref().and_then(|s| s.sheet.as_deref()) == Some(name))
+            }
+            (None, Some(i)) => {
+                s.and_then(|s| s.table) == Some(i)
+                    || t.rows.iter().flatten().any(|c| c.source.as_ref().and_then(|s| s.table) == Some(i))
+            }
+            _ => false,
+        }
+    });
+    match found {
+        Some(t) => {
+            let rows: Vec<Vec<Value>> = t
+                .rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| json!({ "text": c.text, "rowspan": c.rowspan, "colspan": c.colspan, "source": c.source }))
+                        .collect()
+                })
+                .collect();
+            Reply::json(&json!({ "rows": rows }))
+        }
+        None => Reply::error(404, "no such table in the document: give table=N or sheet=NAME as its provenance says"),
+    }
 }

@@ -10,6 +10,7 @@
 mod api;
 mod chinese;
 mod page;
+mod worker;
 
 pub use chinese::rule_in_chinese;
 
@@ -27,11 +28,29 @@ pub struct Config {
     pub max_upload_mb: u64,
     /// Requests handled at once (each thread has its own plugin host).
     pub threads: usize,
+    /// A `nianbao` binary to read uploads in, one child process each (`nianbao inspect --json
+    /// -`), so that a file that hangs or crashes its reader costs only that child; `None` reads
+    /// them in this process.
+    pub worker: Option<std::path::PathBuf>,
+    /// Arguments the child gets before its command (`--plugin NAME` as the server was given).
+    pub worker_args: Vec<String>,
+    /// How long reading one upload may take in its child, in seconds.
+    pub timeout_secs: u64,
+    /// The address space one child may take, in MiB.
+    pub max_memory_mb: u64,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { addr: SocketAddr::from(([127, 0, 0, 1], 8718)), max_upload_mb: 50, threads: 4 }
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8718)),
+            max_upload_mb: 50,
+            threads: 4,
+            worker: None,
+            worker_args: Vec::new(),
+            timeout_secs: 30,
+            max_memory_mb: 2048,
+        }
     }
 }
 
@@ -112,13 +131,14 @@ pub fn serve(
     let state = Arc::new(Mutex::new(State::default()));
     let make_host = Arc::new(make_host);
     let max = config.max_upload_mb.saturating_mul(1 << 20);
+    let config = Arc::new(config.clone());
     let threads: Vec<_> = (0..config.threads.max(1))
         .map(|_| {
-            let (server, state, make_host) = (server.clone(), state.clone(), make_host.clone());
+            let (server, state, make_host, config) = (server.clone(), state.clone(), make_host.clone(), config.clone());
             std::thread::spawn(move || {
                 let host = make_host();
                 for request in server.incoming_requests() {
-                    respond(request, &host, &state, max);
+                    respond(request, &host, &state, &config, max);
                 }
             })
         })
@@ -129,7 +149,7 @@ pub fn serve(
     Ok(())
 }
 
-fn respond(mut request: tiny_http::Request, host: &Host, state: &Mutex<State>, max: u64) {
+fn respond(mut request: tiny_http::Request, host: &Host, state: &Mutex<State>, config: &Config, max: u64) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let query: Vec<(String, String)> = query
@@ -155,7 +175,7 @@ fn respond(mut request: tiny_http::Request, host: &Host, state: &Mutex<State>, m
             Ok(_) if body.len() as u64 > max => too_big(),
             Ok(_) => {
                 let req = Request { method: request.method().to_string(), path: path.to_string(), query, body };
-                route(&req, host, state)
+                route(&req, host, state, config)
             }
         }
     };
@@ -176,7 +196,7 @@ fn respond(mut request: tiny_http::Request, host: &Host, state: &Mutex<State>, m
     let _ = request.respond(response);
 }
 
-fn route(req: &Request, host: &Host, state: &Mutex<State>) -> Reply {
+fn route(req: &Request, host: &Host, state: &Mutex<State>, config: &Config) -> Reply {
     match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/") => Reply::new(200, "text/html; charset=utf-8", page::INDEX),
         ("GET", "/app.js") => Reply::new(200, "text/javascript; charset=utf-8", page::SCRIPT),
@@ -184,7 +204,8 @@ fn route(req: &Request, host: &Host, state: &Mutex<State>) -> Reply {
         ("GET", "/api/layout") => api::layout(),
         ("GET", "/api/template") => api::template(req),
         ("GET", "/api/formats") => api::formats(host),
-        ("POST", "/api/open") => api::open(req, host, state),
+        ("POST", "/api/open") => api::open(req, host, state, config),
+        ("GET", "/api/table") => api::source_table(req, state),
         ("POST", "/api/validate") => api::validate(req),
         ("POST", "/api/write") => api::write(req, host),
         ("GET", "/api/page") => api::source_page(req, state),
