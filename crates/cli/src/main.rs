@@ -8,6 +8,7 @@ mod batch;
 mod convert;
 mod info;
 mod inspect;
+mod serve;
 mod shared;
 mod validate;
 
@@ -245,6 +246,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start the clerk's web page on this machine: open or start a report, edit it with the
+    /// 勾稽 rules checked as you type, see where each number was printed, download it.
+    Serve {
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8718)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1. The page has no login: anyone who can
+        /// reach the address can use it.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::IpAddr>,
+        /// The largest upload, in MiB.
+        #[arg(long, value_name = "MB", default_value_t = 50)]
+        max_upload_mb: u64,
+        /// How long reading one upload may take, in seconds; it is read in a child process that
+        /// is stopped then.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        timeout: u64,
+        /// The memory (address space) the child reading an upload may take, in MiB.
+        #[arg(long, value_name = "MB", default_value_t = 2048)]
+        max_memory_mb: u64,
+    },
     /// Print the JSON Schema of the report model.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -310,6 +332,9 @@ fn main() -> ExitCode {
             }
             Some(Command::Inspect { file, json, read }) => inspect::run(&file, json, &read, v),
             Some(Command::Plugins { json }) => info::plugins(json),
+            Some(Command::Serve { port, listen, max_upload_mb, timeout, max_memory_mb }) => {
+                serve::run(port, listen, max_upload_mb, timeout, max_memory_mb)
+            }
             Some(Command::Schema) => info::schema(),
             Some(Command::Completions { shell }) => info::completions(shell, &mut Cli::command()),
             Some(Command::Man) => info::man(Cli::command()),

@@ -24,7 +24,8 @@ pub mod worker;
 
 pub use files::{read_input, read_input_limited, write_file, MAX_INPUT_MB};
 pub use nianbao_plugin::{
-    probe_main, Conflict, OptionInfo, Options, Origin, Registry, Written, HOST_OPTIONS, INSPECT, PROBE_COMMAND,
+    probe_main, signal_name, Conflict, OptionInfo, Options, Origin, Registry, Written, HOST_OPTIONS, INSPECT,
+    PROBE_COMMAND,
 };
 pub use nianbao_report::{validate, validate_years, Finding, Report, Severity};
 pub use plan::{expand_inputs, is_batch, plan_outputs, Input, Job, Plan, Target};

@@ -5,7 +5,8 @@
 //!   it and go on, in every command.
 //! - Otherwise it is a plugin named `unruly` that reads `.pdf` files (format `fakepdf`) by
 //!   refusing them with a message of its own: the host must keep using its own PDF reader
-//!   unless `--plugin unruly` asks for this one.
+//!   unless `--plugin unruly` asks for this one. Asked to read a file that starts with `hang`
+//!   it never returns; with `abort`, it aborts: what a reader's worst bug does to its caller.
 
 use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options};
 
@@ -38,7 +39,15 @@ impl FormatPlugin for Unruly {
         vec![Format::new("fakepdf", "Claims PDF files, to test which plugin wins").extensions(&["pdf"]).readable()]
     }
 
-    fn read(_format: &str, _bytes: &[u8], _options: &Options) -> Result<Document, Error> {
+    fn read(_format: &str, bytes: &[u8], _options: &Options) -> Result<Document, Error> {
+        if bytes.starts_with(b"hang") {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
+        if bytes.starts_with(b"abort") {
+            std::process::abort();
+        }
         Err(Error::new("read by the unruly test plugin, which reads nothing"))
     }
 }
