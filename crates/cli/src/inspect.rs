@@ -117,12 +117,16 @@ fn recognition(name: &str, layout: Layout, r: &Recognized) {
     }
 }
 
-pub fn run(file: &Path, json: bool, read: &ReadArgs, v: Verbosity) -> u8 {
+pub fn run(file: &Path, json: bool, stdin_name: Option<String>, read: &ReadArgs, v: Verbosity) -> u8 {
     let host = match crate::shared::host(v) {
         Ok(h) => h,
         Err(e) => return fail(&e),
     };
-    let name = if file.as_os_str() == "-" { "<stdin>".to_string() } else { file.display().to_string() };
+    let name = if file.as_os_str() == "-" {
+        stdin_name.unwrap_or_else(|| "<stdin>".to_string())
+    } else {
+        file.display().to_string()
+    };
     let mut options = match read_options(&host, read, std::slice::from_ref(&name)) {
         Ok(o) => o,
         Err(e) => return fail(&e),

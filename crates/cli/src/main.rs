@@ -236,6 +236,10 @@ enum Command {
         /// Print {"format", "document", "report", "notes"} as JSON.
         #[arg(long)]
         json: bool,
+        /// The name standard input goes by: in messages, and for its format by extension
+        /// (`nianbao serve` reads uploads so).
+        #[arg(long, value_name = "NAME")]
+        stdin_name: Option<String>,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -330,7 +334,7 @@ fn main() -> ExitCode {
             Some(Command::Validate { files, json, format, read }) => {
                 validate::run(&files, json || format == Some(OutputFormat::Json), &read, v)
             }
-            Some(Command::Inspect { file, json, read }) => inspect::run(&file, json, &read, v),
+            Some(Command::Inspect { file, json, stdin_name, read }) => inspect::run(&file, json, stdin_name, &read, v),
             Some(Command::Plugins { json }) => info::plugins(json),
             Some(Command::Serve { port, listen, max_upload_mb, timeout, max_memory_mb }) => {
                 serve::run(port, listen, max_upload_mb, timeout, max_memory_mb)

@@ -30,12 +30,11 @@ struct Inspected {
 /// config's limits; the error is a sentence naming the file.
 pub fn read(program: &Path, name: &str, from: Option<&str>, bytes: &[u8], config: &Config) -> Result<Read, String> {
     let mut cmd = Command::new(program);
-    cmd.args(&config.worker_args).args(["inspect", "--json", "--quiet"]);
-    // The format from the name, as for a file; without an extension the reader sniffs.
-    match from.map(str::to_string).or_else(|| nianbao_convert::extension(name)) {
-        Some(f) => cmd.args(["--from", &f]),
-        None => &mut cmd,
-    };
+    // The format from `from`, else from the name as for a file, else from the content.
+    cmd.args(&config.worker_args).args(["inspect", "--json", "--quiet", "--stdin-name", name]);
+    if let Some(f) = from {
+        cmd.args(["--from", f]);
+    }
     cmd.arg("-").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     #[cfg(unix)]
     {
