@@ -210,7 +210,7 @@ struct Path {
 }
 
 pub struct Interp<'a> {
-    pdf: &'a Pdf,
+    pdf: &'a Pdf<'a>,
     fonts: &'a mut FontCache,
     page: Page,
     gs: State,
