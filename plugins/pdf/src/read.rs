@@ -42,8 +42,8 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     // Objects on demand where the cross references read cleanly; lopdf's whole load (which
     // rebuilds damaged files) where they do not, or where reading on demand gave up.
     if let Some(lazy) = Lazy::open(bytes, limits.objects(), limits.object_stream() as usize) {
-        let pdf = Pdf::new(Store::Lazy(lazy), limits);
-        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_pdf(&pdf, inspect, limits)));
+        let mut pdf = Pdf::new(Store::Lazy(lazy), limits);
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_pdf(&mut pdf, inspect, limits)));
         match (read, pdf.stop()) {
             (_, Some(Stop::Heavy)) => return Err(limits.inflated_error("the objects of the PDF, parsed, grow")),
             (_, Some(Stop::TooBig(limit))) => return Err(limits.load_error(limit as u64)),
@@ -51,11 +51,11 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             _ => {}
         }
     }
-    let pdf = load(bytes, limits)?;
-    read_pdf(&pdf, inspect, limits)
+    let mut pdf = load(bytes, limits)?;
+    read_pdf(&mut pdf, inspect, limits)
 }
 
-fn read_pdf(pdf: &Pdf, inspect: bool, limits: Limits) -> Result<Document, Error> {
+fn read_pdf(pdf: &mut Pdf, inspect: bool, limits: Limits) -> Result<Document, Error> {
     let pages = pdf.pages();
     if pdf.stop().is_some() {
         return Err("stopped".into());
@@ -101,6 +101,10 @@ fn read_pdf(pdf: &Pdf, inspect: bool, limits: Limits) -> Result<Document, Error>
             describe(&layout, &page, &mut notes);
         }
         layouts.push(layout);
+        // Memory flat in the page count: what the page needed is parsed again if another
+        // page needs it (fonts stay loaded).
+        pdf.forget();
+        fonts.forget_inline();
     }
     if glyphs == 0 && !damaged.is_empty() {
         return Err("the PDF is damaged: the content of its pages cannot be decoded".into());

@@ -94,6 +94,14 @@ impl<'b> Lazy<'b> {
         Some(lazy)
     }
 
+    /// Drops the objects parsed so far (they are parsed again when asked for): a page's
+    /// objects are not kept for the next. Their weight stays counted, so that a file made to
+    /// be parsed over and over still meets the budget.
+    pub fn forget(&mut self) {
+        self.slots.iter_mut().for_each(|s| drop(s.take()));
+        self.decoded.get_mut().clear();
+    }
+
     pub fn stop(&self) -> Option<Stop> {
         self.stop.get()
     }

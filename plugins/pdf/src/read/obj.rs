@@ -44,6 +44,13 @@ impl<'b> Pdf<'b> {
         }
     }
 
+    /// Lets go of the objects read on demand so far; a whole document loaded stays.
+    pub fn forget(&mut self) {
+        if let Store::Lazy(l) = &mut self.store {
+            l.forget();
+        }
+    }
+
     pub fn trailer(&self) -> &Dictionary {
         match &self.store {
             Store::Loaded(d) => &d.trailer,
