@@ -40,14 +40,15 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let limits = Limits::new(options, bytes.len())?;
     check_ends(bytes)?;
     // Objects on demand where the cross references read cleanly; lopdf's whole load (which
-    // rebuilds damaged files) where they do not, or where reading on demand gave up.
+    // rebuilds damaged files) where they do not, where reading on demand gave up, or where it
+    // found the file unreadable (a damaged file lopdf may repair: a page tree it rebuilds).
     if let Some(lazy) = Lazy::open(bytes, limits.objects(), limits.object_stream() as usize) {
         let mut pdf = Pdf::new(Store::Lazy(lazy), limits);
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_pdf(&mut pdf, inspect, limits)));
         match (read, pdf.stop()) {
             (_, Some(Stop::Heavy)) => return Err(limits.inflated_error("the objects of the PDF, parsed, grow")),
             (_, Some(Stop::TooBig(limit))) => return Err(limits.load_error(limit as u64)),
-            (Ok(read), None) => return read,
+            (Ok(Ok(doc)), None) => return Ok(doc),
             _ => {}
         }
     }
