@@ -19,6 +19,9 @@ use std::cell::{Cell, OnceCell, RefCell};
 const MAX_SECTIONS: usize = 256;
 /// Objects whose parsing needs another object (an indirect /Length) nest at most this deep.
 const MAX_NESTING: usize = 8;
+/// Cross-reference entries beyond this are left to lopdf's whole load (and its limits): a
+/// report has thousands, a crafted cross-reference stream millions.
+const MAX_ENTRIES: usize = 1 << 20;
 
 /// Why lazy reading stopped short.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,7 +39,7 @@ pub struct Lazy<'b> {
     bytes: &'b [u8],
     /// Object number → entry, sorted by number; `slots` holds each one's object once parsed.
     entries: Vec<(u32, XrefEntry)>,
-    slots: Vec<OnceCell<Object>>,
+    slots: Vec<OnceCell<Box<Object>>>,
     pub trailer: Dictionary,
     /// Object streams decoded so far (their members are in `slots`).
     decoded: RefCell<Vec<u32>>,
@@ -75,6 +78,9 @@ impl<'b> Lazy<'b> {
             // Newer sections come first and win.
             let known: std::collections::HashSet<u32> = entries.iter().map(|e| e.0).collect();
             entries.extend(section.into_iter().filter(|(n, _)| !known.contains(n)));
+            if entries.len() > MAX_ENTRIES {
+                return None;
+            }
             if dict.has(b"XRefStm") || dict.has(b"Encrypt") {
                 return None;
             }
@@ -85,6 +91,9 @@ impl<'b> Lazy<'b> {
                 Some(_) => return None,
                 None => break,
             }
+        }
+        if entries.len() > MAX_ENTRIES {
+            return None;
         }
         entries.sort_by_key(|e| e.0);
         entries.dedup_by_key(|e| e.0);
@@ -142,11 +151,11 @@ impl<'b> Lazy<'b> {
                 if !self.weigh(&object) {
                     return &Object::Null;
                 }
-                hide_container(self.slots[slot].get_or_init(|| object))
+                hide_container(self.slots[slot].get_or_init(|| Box::new(object)))
             }
             XrefEntry::Compressed { container, .. } if id.1 == 0 => {
                 self.decode(container);
-                self.slots[slot].get().map_or(&Object::Null, hide_container)
+                self.slots[slot].get().map_or(&Object::Null, |o| hide_container(o))
             }
             _ => &Object::Null,
         }
@@ -195,7 +204,7 @@ impl<'b> Lazy<'b> {
             }
             let Ok(slot) = self.entries.binary_search_by_key(&id.0, |e| e.0) else { continue };
             if matches!(self.entries[slot].1, XrefEntry::Compressed { container: c, .. } if c == container) {
-                let _ = self.slots[slot].set(object);
+                let _ = self.slots[slot].set(Box::new(object));
             }
         }
     }
@@ -204,7 +213,7 @@ impl<'b> Lazy<'b> {
     fn get_raw(&self, id: ObjectId) -> &Object {
         self.get(id);
         match self.entries.binary_search_by_key(&id.0, |e| e.0) {
-            Ok(slot) => self.slots[slot].get().unwrap_or(&Object::Null),
+            Ok(slot) => self.slots[slot].get().map_or(&Object::Null, |o| o),
             Err(_) => &Object::Null,
         }
     }
@@ -303,7 +312,7 @@ impl<'b> Lazy<'b> {
                 let Some(r) = rows.next() else { break };
                 let kind = if w0 == 0 { 1 } else { field(&r[..w0]) };
                 let (f2, f3) = (field(&r[w0..w0 + w1]), field(&r[w0 + w1..]));
-                let number = u32::try_from(first + k).ok()?;
+                let number = u32::try_from(first.checked_add(k)?).ok()?;
                 out.push((
                     number,
                     match kind {
@@ -346,7 +355,7 @@ fn table(b: &[u8], mut i: usize) -> Option<(Vec<(u32, XrefEntry)>, Dictionary)> 
             let at = space(b, next);
             let kind = *b.get(at)?;
             i = at + 1;
-            let number = u32::try_from(first + k).ok()?;
+            let number = u32::try_from(first.checked_add(k)?).ok()?;
             out.push((
                 number,
                 match kind {
