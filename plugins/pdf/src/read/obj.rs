@@ -18,6 +18,8 @@ pub enum Over {
 }
 
 /// Where the objects come from: lopdf's whole document, or read on demand.
+// One per file read: the size of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Store<'b> {
     Loaded(Document),
     Lazy(Lazy<'b>),
