@@ -104,11 +104,15 @@ impl<'b> Lazy<'b> {
     }
 
     /// Drops the objects parsed so far (they are parsed again when asked for): a page's
-    /// objects are not kept for the next. Their weight stays counted, so that a file made to
-    /// be parsed over and over still meets the budget.
+    /// objects are not kept for the next. Members of object streams stay, so that no object
+    /// stream is decoded twice. The weight stays counted, so that a file made to be parsed over
+    /// and over still meets the budget.
     pub fn forget(&mut self) {
-        self.slots.iter_mut().for_each(|s| drop(s.take()));
-        self.decoded.get_mut().clear();
+        for ((_, entry), slot) in self.entries.iter().zip(self.slots.iter_mut()) {
+            if matches!(entry, XrefEntry::Normal { .. }) {
+                drop(slot.take());
+            }
+        }
     }
 
     pub fn stop(&self) -> Option<Stop> {
