@@ -14,19 +14,22 @@ mod flow;
 mod font;
 mod glyphs;
 mod interp;
+mod lazy;
 mod lexer;
 mod limits;
 mod lines;
 mod meta;
 mod obj;
+mod syntax;
 mod table;
 
 use flow::PageLayout;
 use interp::{FontCache, Page};
+use lazy::{Lazy, Stop};
 use limits::Limits;
 use lopdf::{Dictionary, Object, ObjectId};
 use nianbao_plugin::{Document, Error, Options};
-use obj::{Over, Pdf};
+use obj::{Over, Pdf, Store};
 use std::cell::RefCell;
 
 /// Pages beyond this are not read: a report has tens, a crafted page tree millions.
@@ -35,8 +38,29 @@ const MAX_PAGES: usize = 5000;
 pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let inspect = options.get("inspect").is_some_and(|v| v == "true" || v == "1");
     let limits = Limits::new(options, bytes.len())?;
-    let pdf = load(bytes, limits)?;
-    let pages = pdf.doc.get_pages();
+    check_ends(bytes)?;
+    // Objects on demand where the cross references read cleanly; lopdf's whole load (which
+    // rebuilds damaged files) where they do not, where reading on demand gave up, or where it
+    // found the file unreadable (a damaged file lopdf may repair: a page tree it rebuilds).
+    if let Some(lazy) = Lazy::open(bytes, limits.objects(), limits.object_stream() as usize) {
+        let mut pdf = Pdf::new(Store::Lazy(lazy), limits);
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_pdf(&mut pdf, inspect, limits)));
+        match (read, pdf.stop()) {
+            (_, Some(Stop::Heavy)) => return Err(limits.inflated_error("the objects of the PDF, parsed, grow")),
+            (_, Some(Stop::TooBig(limit))) => return Err(limits.load_error(limit as u64)),
+            (Ok(Ok(doc)), None) => return Ok(doc),
+            _ => {}
+        }
+    }
+    let mut pdf = load(bytes, limits)?;
+    read_pdf(&mut pdf, inspect, limits)
+}
+
+fn read_pdf(pdf: &mut Pdf, inspect: bool, limits: Limits) -> Result<Document, Error> {
+    let pages = pdf.pages();
+    if pdf.stop().is_some() {
+        return Err("stopped".into());
+    }
     if pages.is_empty() {
         return Err("the PDF has no pages (the file may be truncated or damaged)".into());
     }
@@ -44,12 +68,15 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let mut layouts = Vec::new();
     let mut notes = Vec::new();
     let (mut glyphs, mut unmapped, mut image_pages) = (0usize, 0usize, Vec::new());
-    if pdf.doc.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed) {
+    if pdf.rebuilt() {
         notes.push("the file's cross-reference table is damaged and was rebuilt: some content may be missing".into());
     }
     let mut damaged = Vec::new();
-    for (&number, &id) in pages.iter().take(MAX_PAGES) {
-        let (mut page, ok) = run_page(&pdf, &mut fonts, id);
+    for (number, &id) in (1..).zip(pages.iter().take(MAX_PAGES)) {
+        let (mut page, ok) = run_page(pdf, &mut fonts, id);
+        if pdf.stop().is_some() {
+            return Err("stopped".into());
+        }
         match pdf.over() {
             Some(Over::Part) => return Err(limits.part_error()),
             Some(Over::Total) => {
@@ -75,6 +102,10 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
             describe(&layout, &page, &mut notes);
         }
         layouts.push(layout);
+        // Memory flat in the page count: what the page needed is parsed again if another
+        // page needs it (fonts stay loaded).
+        pdf.forget();
+        fonts.forget_inline();
     }
     if glyphs == 0 && !damaged.is_empty() {
         return Err("the PDF is damaged: the content of its pages cannot be decoded".into());
@@ -103,7 +134,11 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
         notes.push(format!("only the first {MAX_PAGES} of {} pages were read", pages.len()));
     }
     let blocks = flow::assemble(layouts);
-    Ok(Document { meta: meta::read(&pdf), blocks, notes, ..Document::default() })
+    let meta = meta::read(pdf);
+    if pdf.stop().is_some() {
+        return Err("stopped".into());
+    }
+    Ok(Document { meta, blocks, notes, ..Document::default() })
 }
 
 thread_local! {
@@ -220,7 +255,8 @@ fn page_tree_loaded(doc: &lopdf::Document) -> bool {
         .is_ok()
 }
 
-fn load(bytes: &[u8], limits: Limits) -> Result<Pdf, Error> {
+/// Refuses what is no PDF, or a PDF cut short.
+fn check_ends(bytes: &[u8]) -> Result<(), Error> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err("not a PDF file (no %PDF- header)".into());
@@ -231,6 +267,10 @@ fn load(bytes: &[u8], limits: Limits) -> Result<Pdf, Error> {
     if !tail.windows(5).any(|w| w == b"%%EOF") {
         return Err("the PDF is truncated (it does not end with %%EOF): download it again".into());
     }
+    Ok(())
+}
+
+fn load(bytes: &[u8], limits: Limits) -> Result<Pdf<'static>, Error> {
     let stream_limit = limits.object_stream() as usize;
     let load = |rebuild: bool| {
         LOADING.with(|l| *l.borrow_mut() = Loading { limit: limits.objects(), stream_limit, ..Loading::default() });
@@ -276,7 +316,7 @@ fn load(bytes: &[u8], limits: Limits) -> Result<Pdf, Error> {
         Ok(Ok(doc)) if doc.is_encrypted() && doc.encryption_state.is_none() => {
             Err("the PDF is encrypted with a password; give an unprotected copy".into())
         }
-        Ok(Ok(doc)) => Ok(Pdf::new(doc, limits)),
+        Ok(Ok(doc)) => Ok(Pdf::new(Store::Loaded(doc), limits)),
         Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }))) => {
             Err(limits.load_error(limit as u64))
         }
@@ -303,7 +343,7 @@ fn inherited<'a>(pdf: &'a Pdf, page: &'a Dictionary, key: &[u8]) -> Option<&'a O
 /// Runs one page; false when a content stream of it could not be decoded.
 fn run_page(pdf: &Pdf, fonts: &mut FontCache, id: ObjectId) -> (Page, bool) {
     let empty = Dictionary::new();
-    let dict = pdf.doc.get_object(id).ok().and_then(|o| pdf.dict(o)).unwrap_or(&empty);
+    let dict = pdf.dict(pdf.object(id)).unwrap_or(&empty);
     let bbox = inherited(pdf, dict, b"CropBox")
         .or_else(|| inherited(pdf, dict, b"MediaBox"))
         .map(|o| obj::numbers(Some(o)))

@@ -62,10 +62,11 @@ impl Font {
         let first = obj::number(pdf.get(dict, b"FirstChar")).unwrap_or(0.0).max(0.0) as u32;
         let widths = obj::numbers(pdf.get(dict, b"Widths"));
         let missing = if widths.is_empty() && missing == 0.0 { standard_width(base) } else { missing };
+        let simple_chars = Some(simple_encoding(pdf, dict, base, to_unicode.as_ref()));
         Font {
             encoding: Encoding::Simple,
             to_unicode,
-            simple_chars: Some(simple_encoding(pdf, dict, base)),
+            simple_chars,
             cid_chars: None,
             widths: Widths::Simple { first, widths, missing },
             scale,
@@ -338,7 +339,23 @@ fn truetype_cid_chars(pdf: &Pdf, cid_font: &Dictionary) -> Option<IntMap<char>> 
 }
 
 /// A simple font's code → char: the base encoding, then Differences by glyph name.
-fn simple_encoding(pdf: &Pdf, dict: &Dictionary, base_font: &[u8]) -> Box<[Option<char>; 256]> {
+///
+/// ToUnicode comes first (see [`Font::text`]): a code it maps to text outside the private-use
+/// areas never looks at this table, so its glyph name is not looked up (Chromium's Type 3
+/// fonts name 255 glyphs each, all of them in ToUnicode as well).
+fn simple_encoding(
+    pdf: &Pdf,
+    dict: &Dictionary,
+    base_font: &[u8],
+    to_unicode: Option<&UnicodeMap>,
+) -> Box<[Option<char>; 256]> {
+    let mut scratch = String::new();
+    let mut mapped = |code: usize| {
+        to_unicode.is_some_and(|m| {
+            scratch.clear();
+            m.append(code as u32, &mut scratch) && !is_private_use(&scratch)
+        })
+    };
     let mut table: Box<[Option<char>; 256]> = Box::new([None; 256]);
     let enc = pdf.get(dict, b"Encoding");
     let enc_dict = enc.and_then(|o| pdf.dict(o));
@@ -354,12 +371,25 @@ fn simple_encoding(pdf: &Pdf, dict: &Dictionary, base_font: &[u8]) -> Box<[Optio
     }
     if let Some(Object::Array(diffs)) = enc_dict.and_then(|d| pdf.get(d, b"Differences")) {
         let mut code = 0usize;
+        // Producers repeat a name over and over (Chromium's `/g0` for every unused code).
+        let mut last: Option<(&[u8], Option<char>)> = None;
         for item in diffs {
             match pdf.resolve(item) {
                 Object::Integer(n) => code = (*n).clamp(0, 255) as usize,
                 Object::Name(name) => {
                     if code < 256 {
-                        table[code] = super::glyphs::char_of(name);
+                        table[code] = if mapped(code) {
+                            None
+                        } else {
+                            match last {
+                                Some((n, c)) if n == name.as_slice() => c,
+                                _ => {
+                                    let c = super::glyphs::char_of(name);
+                                    last = Some((name, c));
+                                    c
+                                }
+                            }
+                        };
                     }
                     code += 1;
                 }

@@ -195,12 +195,22 @@ struct State {
     rise: f32,
 }
 
-/// Fonts loaded so far, keyed by the address of their dictionary in the document (stable,
-/// since the document is not modified while pages are read).
+/// The fonts of a document, each loaded once: by object number for a font that is an indirect
+/// object (nearly all), so that it is found again without its dictionary being parsed again;
+/// by the address of its dictionary for one written inline in a resource dictionary, until
+/// the objects read for a page are let go ([`FontCache::forget_inline`]).
 #[derive(Default)]
 pub struct FontCache {
+    by_id: HashMap<lopdf::ObjectId, usize>,
     by_dict: HashMap<usize, usize>,
     fonts: Vec<Font>,
+}
+
+impl FontCache {
+    /// After the document's objects were dropped: the addresses mean nothing any more.
+    pub fn forget_inline(&mut self) {
+        self.by_dict.clear();
+    }
 }
 
 struct Path {
@@ -210,7 +220,7 @@ struct Path {
 }
 
 pub struct Interp<'a> {
-    pdf: &'a Pdf,
+    pdf: &'a Pdf<'a>,
     fonts: &'a mut FontCache,
     page: Page,
     gs: State,
@@ -411,21 +421,29 @@ impl<'a> Interp<'a> {
         let Some(&Operand::Name(s, e)) = lx.operands.first() else { return };
         let name = lx.slice(s, e);
         let pdf = self.pdf;
-        let dict = pdf
-            .get(res, b"Font")
-            .and_then(|f| pdf.dict(f))
-            .and_then(|fonts| pdf.get(fonts, name))
-            .and_then(|f| pdf.dict(f));
+        let fonts = pdf.get(res, b"Font").and_then(|f| pdf.dict(f));
+        let id = fonts.and_then(|f| f.get(name).ok()).and_then(|o| o.as_reference().ok());
+        if let Some(&index) = id.and_then(|id| self.fonts.by_id.get(&id)) {
+            self.gs.font = Some(index);
+            return;
+        }
+        let dict = fonts.and_then(|fonts| pdf.get(fonts, name)).and_then(|f| pdf.dict(f));
         let Some(dict) = dict else {
             self.gs.font = None;
             return;
         };
         let key = dict as *const Dictionary as usize;
         let cache = &mut *self.fonts;
-        let index = *cache.by_dict.entry(key).or_insert_with(|| {
-            cache.fonts.push(Font::load(pdf, dict));
-            cache.fonts.len() - 1
-        });
+        let index = match id {
+            Some(id) => *cache.by_id.entry(id).or_insert_with(|| {
+                cache.fonts.push(Font::load(pdf, dict));
+                cache.fonts.len() - 1
+            }),
+            None => *cache.by_dict.entry(key).or_insert_with(|| {
+                cache.fonts.push(Font::load(pdf, dict));
+                cache.fonts.len() - 1
+            }),
+        };
         self.gs.font = Some(index);
     }
 

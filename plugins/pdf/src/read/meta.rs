@@ -8,7 +8,7 @@ use nianbao_plugin::Prop;
 
 pub fn read(pdf: &Pdf) -> Vec<Prop> {
     let mut out: Vec<Prop> = Vec::new();
-    let info = pdf.doc.trailer.get(b"Info").ok().and_then(|o| pdf.dict(o));
+    let info = pdf.trailer().get(b"Info").ok().and_then(|o| pdf.dict(o));
     for (key, value) in info.into_iter().flat_map(|d| d.iter()) {
         let Object::String(bytes, _) = pdf.resolve(value) else { continue };
         let (key, value) = match key.as_slice() {
@@ -25,7 +25,7 @@ pub fn read(pdf: &Pdf) -> Vec<Prop> {
             }
         }
     }
-    let lang = pdf.doc.trailer.get(b"Root").ok().and_then(|r| pdf.dict(r)).and_then(|c| pdf.get(c, b"Lang"));
+    let lang = pdf.trailer().get(b"Root").ok().and_then(|r| pdf.dict(r)).and_then(|c| pdf.get(c, b"Lang"));
     if let Some(Object::String(bytes, _)) = lang {
         let lang = text_string(bytes);
         if !lang.is_empty() && !out.iter().any(|p| p.key == "lang") {
