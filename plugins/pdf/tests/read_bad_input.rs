@@ -423,3 +423,17 @@ fn circular_references_stay_bounded() {
     let Some(c) = read_confined(&[doc], &[]) else { return };
     assert_eq!(c.results[0], Err("the PDF is damaged: the content of its pages cannot be decoded".into()));
 }
+
+/// Inputs the fuzzer (tests/fuzz) found to crash the reader, each kept with what it broke.
+#[test]
+fn what_the_fuzzer_found_reads_without_a_panic() {
+    // A mutated font matrix that makes a glyph's size NaN: the median gap was clamped to it.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-found");
+    for name in ["nan-font-size.pdf"] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        match read_within(bytes, 20) {
+            Ok(_) => {}
+            Err(e) => assert!(!e.contains("panic"), "{name}: {e}"),
+        }
+    }
+}

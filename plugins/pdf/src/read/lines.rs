@@ -75,7 +75,8 @@ fn usual_gap(page: &Page, members: &[u32]) -> f32 {
     gaps.sort_by(f32::total_cmp);
     let mut sizes: Vec<f32> = members.iter().map(|&i| page.glyphs[i as usize].size).collect();
     sizes.sort_by(f32::total_cmp);
-    gaps[gaps.len() / 2].clamp(0.0, sizes[sizes.len() / 2])
+    // Not `clamp`: a font matrix of a damaged file can make a size NaN (found by the fuzzer).
+    gaps[gaps.len() / 2].max(0.0).min(sizes[sizes.len() / 2])
 }
 
 fn make_line(page: &Page, members: &[u32]) -> Option<Line> {
