@@ -13,7 +13,7 @@ fn doc_fixtures() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("plugins/doc/tests/fixtures"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "doc"))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with("-docx.doc")))
         .collect();
     files.sort();
     files

@@ -221,7 +221,7 @@ mod tests {
         let t = build(
             vec![
                 row(&["a", "", "b"], &[0, 10, 20, 30], &[(Restart, None), (Continue, None), (None, None)]),
-                Row { cells: vec!["x".into(), "y".into(), "z".into()], props: None },
+                Row { cells: vec!["x".into(), "y".into(), "z".into()], props: Option::None },
             ],
             3,
             100,
