@@ -1,6 +1,7 @@
 //! Word 97-2003 `.doc` (and WPS `.wps`, the same format) and WPS spreadsheets (`.et`) through
-//! the binary: LibreOffice's `.doc` of every DOCX fixture reads to the same report as the DOCX
-//! (the truth, graded exact, for the report fixtures), a `.doc` renamed `.wps` reads the same,
+//! the binary: LibreOffice's `.doc` of every DOCX fixture reads to the same Document and the
+//! same report as the DOCX (the truth, graded exact, for the report fixtures), a `.doc` renamed
+//! `.wps` reads the same,
 //! and files that only carry the name (RTF, web pages, DOCX) get an error that says what they
 //! are and how to read them.
 
@@ -29,6 +30,14 @@ fn docx_of(doc: &Path) -> PathBuf {
         .unwrap_or_else(|| panic!("no DOCX for {}", doc.display()))
 }
 
+/// `nianbao inspect --json FILE`: the Document the reader made, the reader's and recognition's
+/// notes, the report.
+fn inspect(home: &Path, file: &Path) -> serde_json::Value {
+    let o = run(nianbao(home).arg("inspect").arg("--json").arg(file));
+    assert!(o.status.success(), "inspect {} failed: {}", file.display(), stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
 fn convert_fails(home: &Path, file: &Path, from: Option<&str>) -> String {
     let mut cmd = nianbao(home);
     cmd.arg("convert").arg(file).args(["--to", "json"]);
@@ -50,6 +59,12 @@ fn doc_fixtures_read_like_the_docx_they_were_made_from() {
         let docx = docx_of(doc);
         let got = to_json_graded(home.path(), doc);
         assert_eq!(got, to_json_graded(home.path(), &docx), "{}", doc.display());
+        // The same Document, block for block (headings from bold and centred runs, spans,
+        // where each cell was), properties and notes too.
+        let (a, b) = (inspect(home.path(), doc), inspect(home.path(), &docx));
+        assert_eq!(a["document"], b["document"], "{}", doc.display());
+        assert_eq!(a["notes"], b["notes"], "{}", doc.display());
+        assert_eq!(a["format"], "doc");
         if docx.starts_with(repo().join("tests/fixtures/reports")) {
             let truth = read_truth(docx.with_extension("truth.json"));
             let model = model(got.clone());

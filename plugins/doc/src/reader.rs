@@ -17,9 +17,9 @@ mod table;
 
 use std::io::{Cursor, Read};
 
-use nianbao_plugin::{Block, Document, Error, Options, Prop};
+use nianbao_plugin::{Align, Block, Document, Error, Options, Prop, Table};
 
-use props::{Papx, ParaProps};
+use props::{Chpx, Papx, ParaProps};
 use table::{append_line, Row};
 
 /// Characters of the whole text (`-O max-chars=N`): a long report has 100 000.
@@ -64,6 +64,7 @@ fn number(options: &Options, key: &str) -> Result<Option<usize>, Error> {
 /// Reads a Word 97-2003 document into a Document.
 pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     let limits = Limits::new(options)?;
+    let inspect = options.get("inspect").is_some_and(|v| v == "true" || v == "1");
     if !bytes.starts_with(&crate::CFB_MAGIC) {
         return Err(Error(not_a_compound_file(bytes)));
     }
@@ -95,8 +96,10 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Document, Error> {
     }
     let text = pieces.text(&word, fib.ccp_text)?;
     let papx = Papx::read(fib.slice(&tables, fib.papx, "paragraph properties (PlcfBtePapx)")?, &word, &data, MAX_FKPS)?;
-    let blocks = Builder::new(&limits).run(&text, &pieces, &papx)?;
-    Ok(Document { meta, blocks, ..Document::default() })
+    let chpx = Chpx::read(fib.slice(&tables, fib.chpx, "character properties (PlcfBteChpx)")?, &word, MAX_FKPS)?;
+    let mut notes = Vec::new();
+    let blocks = Builder::new(&limits).run(&text, &pieces, &papx, &chpx, inspect.then_some(&mut notes))?;
+    Ok(Document { meta, blocks, notes, ..Document::default() })
 }
 
 /// Reads a whole stream, no longer than the file that holds it.
@@ -177,6 +180,7 @@ struct Fib {
     /// `(fc, lcb)` of structures in the table stream.
     clx: (u32, u32),
     papx: (u32, u32),
+    chpx: (u32, u32),
 }
 
 impl Fib {
@@ -219,7 +223,7 @@ impl Fib {
             let at = blob + 2 + 8 * i;
             Ok((u32_at(word, at).ok_or_else(short)?, u32_at(word, at + 4).ok_or_else(short)?))
         };
-        Ok(Fib { table1: flags & 0x0200 != 0, ccp_text, clx: pair(33)?, papx: pair(13)? })
+        Ok(Fib { table1: flags & 0x0200 != 0, ccp_text, clx: pair(33)?, papx: pair(13)?, chpx: pair(12)? })
     }
 
     fn slice<'t>(&self, tables: &'t [u8], (fc, lcb): (u32, u32), what: &str) -> Result<&'t [u8], Error> {
@@ -355,10 +359,38 @@ fn cp1252(b: u8) -> u16 {
     }
 }
 
+/// A paragraph outside tables, with what its characters say about emphasis (as the DOCX
+/// reader counts it: non-blank characters, sizes in half-points, 10 pt where unsaid).
+struct Para {
+    text: String,
+    align: Align,
+    outline: Option<u8>,
+    all_bold: bool,
+    min_size: Option<u16>,
+    sizes: Vec<(u16, usize)>,
+}
+
+enum Raw {
+    Para(Para),
+    Table(Table),
+}
+
+/// Emphasis of the paragraph being read.
+#[derive(Default)]
+struct Emphasis {
+    chars: usize,
+    bold: usize,
+    sizes: Vec<(u16, usize)>,
+}
+
+/// Word's size for text nothing sizes: 10 pt.
+const DEFAULT_SIZE: u16 = 20;
+
 /// Turns the main text into blocks as the marks come.
 struct Builder<'l> {
     limits: &'l Limits,
-    blocks: Vec<Block>,
+    blocks: Vec<Raw>,
+    emphasis: Emphasis,
     /// Paragraphs and cells made so far.
     count: usize,
     tables: u32,
@@ -376,6 +408,7 @@ impl<'l> Builder<'l> {
         Builder {
             limits,
             blocks: Vec::new(),
+            emphasis: Emphasis::default(),
             count: 0,
             tables: 0,
             rows: Vec::new(),
@@ -387,7 +420,16 @@ impl<'l> Builder<'l> {
         }
     }
 
-    fn run(mut self, text: &[u16], pieces: &Pieces, papx: &Papx) -> Result<Vec<Block>, Error> {
+    /// With `notes` (the `inspect` option), says what each table is and why each heading is
+    /// one, as the DOCX reader does.
+    fn run(
+        mut self,
+        text: &[u16],
+        pieces: &Pieces,
+        papx: &Papx,
+        chpx: &Chpx,
+        mut notes: Option<&mut Vec<String>>,
+    ) -> Result<Vec<Block>, Error> {
         // Open fields: whether each is still in its instructions (before 0x14).
         let mut fields: Vec<bool> = Vec::new();
         let mut units: Vec<u16> = Vec::new();
@@ -428,6 +470,20 @@ impl<'l> Builder<'l> {
             if fields.iter().any(|&instr| instr) {
                 continue;
             }
+            let chp = pieces.fc(cp as u32).map(|(fc, _)| chpx.at(fc)).unwrap_or_default();
+            if chp.hidden {
+                continue;
+            }
+            if !char::from_u32(u as u32).is_some_and(char::is_whitespace) && u > 0x1F {
+                let e = &mut self.emphasis;
+                e.chars += 1;
+                e.bold += usize::from(chp.bold);
+                let size = chp.size.unwrap_or(DEFAULT_SIZE);
+                match e.sizes.iter_mut().find(|(s, _)| *s == size) {
+                    Some(entry) => entry.1 += 1,
+                    None => e.sizes.push((size, 1)),
+                }
+            }
             match u {
                 0x09 => units.push(b' ' as u16),
                 0x0B => units.push(b'\n' as u16),
@@ -440,20 +496,29 @@ impl<'l> Builder<'l> {
         let para = clean_lines(String::from_utf16_lossy(&units));
         self.paragraph(para, 0x0D, ParaProps::default())?;
         self.end_table()?;
-        Ok(self.blocks)
+        if let Some(notes) = notes.as_deref_mut() {
+            notes.extend(
+                self.blocks.iter().filter_map(|b| if let Raw::Table(t) = b { Some(describe(t)) } else { None }),
+            );
+        }
+        Ok(blocks(self.blocks, notes))
     }
 
     fn paragraph(&mut self, text: String, mark: u16, props: ParaProps) -> Result<(), Error> {
         let depth = props.depth();
+        let emphasis = std::mem::take(&mut self.emphasis);
         if depth == 0 {
             self.end_table()?;
             if !text.is_empty() {
                 self.count()?;
-                let align = props.align.unwrap_or_default();
-                self.blocks.push(match props.outline {
-                    Some(level) => Block::Heading { source: None, level: level.saturating_add(2), text },
-                    None => Block::Paragraph { source: None, text, align },
-                });
+                self.blocks.push(Raw::Para(Para {
+                    text,
+                    align: props.align.unwrap_or_default(),
+                    outline: props.outline,
+                    all_bold: emphasis.chars > 0 && emphasis.bold == emphasis.chars,
+                    min_size: emphasis.sizes.iter().map(|&(s, _)| s).min(),
+                    sizes: emphasis.sizes,
+                }));
             }
             return Ok(());
         }
@@ -507,7 +572,7 @@ impl<'l> Builder<'l> {
             return Ok(());
         }
         let rows = std::mem::take(&mut self.rows);
-        self.blocks.push(Block::Table(table::build(rows, self.tables, self.limits.cell_chars)?));
+        self.blocks.push(Raw::Table(table::build(rows, self.tables, self.limits.cell_chars)?));
         self.tables += 1;
         self.table_cells = 0;
         Ok(())
@@ -523,6 +588,78 @@ impl<'l> Builder<'l> {
         }
         Ok(())
     }
+}
+
+/// Turns the paragraphs and tables into blocks, deciding which paragraphs are headings by the
+/// DOCX reader's rules: an outline level, or a short paragraph set entirely in bold or larger
+/// than most of the body (the title when centred before any body text).
+fn blocks(raws: Vec<Raw>, mut notes: Option<&mut Vec<String>>) -> Vec<Block> {
+    let mut by_size: Vec<(u16, usize)> = Vec::new();
+    for raw in &raws {
+        if let Raw::Para(p) = raw {
+            for &(size, n) in &p.sizes {
+                match by_size.iter_mut().find(|(s, _)| *s == size) {
+                    Some(entry) => entry.1 += n,
+                    None => by_size.push((size, n)),
+                }
+            }
+        }
+    }
+    let body_size = by_size.into_iter().max_by_key(|&(_, n)| n).map(|(s, _)| s);
+    let mut seen_body_text = false;
+    let mut out = Vec::with_capacity(raws.len());
+    for raw in raws {
+        match raw {
+            Raw::Para(p) => match heading_level(&p, body_size, seen_body_text) {
+                Some((level, why)) => {
+                    if let Some(notes) = notes.as_deref_mut() {
+                        notes.push(format!("heading {level} ({why}): {}", p.text));
+                    }
+                    out.push(Block::Heading { source: None, level, text: p.text })
+                }
+                None => {
+                    seen_body_text = true;
+                    out.push(Block::Paragraph { source: None, text: p.text, align: p.align });
+                }
+            },
+            Raw::Table(t) => {
+                seen_body_text = true;
+                out.push(Block::Table(t));
+            }
+        }
+    }
+    out
+}
+
+/// Longest text that still reads as a heading when only its emphasis says so.
+const MAX_EMPHASIS_HEADING: usize = 60;
+
+fn heading_level(p: &Para, body_size: Option<u16>, seen_body_text: bool) -> Option<(u8, &'static str)> {
+    if let Some(outline) = p.outline {
+        return Some((outline.saturating_add(2), "outline level"));
+    }
+    if p.text.chars().count() > MAX_EMPHASIS_HEADING || p.text.contains(['。', '\n']) {
+        return None;
+    }
+    let larger = matches!((p.min_size, body_size), (Some(s), Some(b)) if s > b);
+    if !(p.all_bold || larger) {
+        return None;
+    }
+    if p.align == Align::Center && !seen_body_text {
+        return Some((1, "centred emphasis before the body"));
+    }
+    Some((2, if p.all_bold { "bold" } else { "larger type" }))
+}
+
+/// One line on a table's shape, for `inspect`.
+fn describe(t: &Table) -> String {
+    let merged = t.rows.iter().flatten().filter(|c| c.rowspan > 1 || c.colspan > 1).count();
+    format!(
+        "table: {} rows x {} columns, {merged} merged cells, {} header rows",
+        t.rows.len(),
+        t.grid().width,
+        t.header_rows
+    )
 }
 
 /// Trims each printed line and drops empty lines, as the DOCX reader does.
@@ -559,22 +696,41 @@ fn summary_props(data: &[u8]) -> Option<Vec<Prop>> {
         }
         entries.push((id, offset));
     }
+    // In the DOCX reader's order of its core properties.
+    const KEYS: [(u32, &str); 6] =
+        [(2, "title"), (4, "author"), (12, "date"), (3, "subject"), (5, "keywords"), (6, "description")];
     let mut out = Vec::new();
-    for (id, offset) in entries {
-        let key = match id {
-            2 => "title",
-            3 => "subject",
-            4 => "author",
-            5 => "keywords",
-            _ => continue,
-        };
-        let Some(value) = property_string(data, offset, codepage) else { continue };
-        let value = value.trim().to_string();
-        if !value.is_empty() {
-            out.push(Prop { key: key.into(), value });
-        }
+    for (id, key) in KEYS {
+        let Some(&(_, offset)) = entries.iter().find(|e| e.0 == id) else { continue };
+        let value = if id == 12 { property_date(data, offset) } else { property_string(data, offset, codepage) };
+        let Some(value) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else { continue };
+        out.push(Prop { key: key.into(), value });
     }
     Some(out)
+}
+
+/// A VT_FILETIME property (100 ns ticks since 1601) as an ISO date.
+fn property_date(data: &[u8], offset: usize) -> Option<String> {
+    if u16_at(data, offset)? != 0x40 {
+        return None;
+    }
+    let ticks = u64::from(u32_at(data, offset + 4)?) | (u64::from(u32_at(data, offset + 8)?) << 32);
+    // Days from 1601-01-01 to 1970-01-01.
+    let days = (ticks / 864_000_000_000) as i64 - 134_774;
+    if ticks == 0 || !(-200_000..=200_000).contains(&days) {
+        return None;
+    }
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
 /// A VT_LPSTR (in the set's code page: UTF-8 as 65001, UTF-16 as 1200, else only ASCII is

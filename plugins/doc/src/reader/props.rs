@@ -170,6 +170,101 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
+/// What the reader needs of a run's character properties: emphasis, for headings, and
+/// whether it prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CharProps {
+    pub bold: bool,
+    /// Half-points (sprmCHps).
+    pub size: Option<u16>,
+    /// sprmCFVanish: hidden text.
+    pub hidden: bool,
+}
+
+impl CharProps {
+    fn apply(&mut self, grpprl: &[u8]) {
+        for (sprm, op) in sprms(grpprl) {
+            let byte = op.first().copied().unwrap_or(0);
+            match sprm {
+                // 0 off, 1 on, 0x81 the opposite of the style's (which is off in practice);
+                // 0x80, the style's own, is left as it is.
+                0x0835 => self.bold = matches!(byte, 1 | 0x81) || (byte == 0x80 && self.bold),
+                0x4A43 => self.size = Some(u16::from_le_bytes([byte, op.get(1).copied().unwrap_or(0)])),
+                0x083C => self.hidden = matches!(byte, 1 | 0x81),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The character properties of the file (PlcfBteChpx → CHPX FKPs), by stream offset.
+pub struct Chpx {
+    runs: Vec<(u32, u32, CharProps)>,
+}
+
+impl Chpx {
+    pub fn read(plc: &[u8], word: &[u8], max_pages: usize) -> Result<Chpx, Error> {
+        let mut runs = Vec::new();
+        for page in pages(plc, word, max_pages, "character")? {
+            let crun = page[PAGE - 1] as usize;
+            if 4 * (crun + 1) + crun > PAGE - 1 {
+                continue;
+            }
+            for i in 0..crun {
+                let (Some(start), Some(end)) = (u32_at(page, 4 * i), u32_at(page, 4 * (i + 1))) else { continue };
+                let offset = 2 * page[4 * (crun + 1) + i] as usize;
+                let mut props = CharProps::default();
+                if offset != 0 {
+                    let cb = page.get(offset).copied().unwrap_or(0) as usize;
+                    if let Some(grpprl) = page.get(offset + 1..(offset + 1 + cb).min(PAGE - 1)) {
+                        props.apply(grpprl);
+                    }
+                }
+                if start < end {
+                    runs.push((start, end, props));
+                }
+            }
+        }
+        runs.sort_by_key(|r| r.0);
+        Ok(Chpx { runs })
+    }
+
+    /// The properties of the character at stream offset `fc`.
+    pub fn at(&self, fc: u32) -> CharProps {
+        let i = self.runs.partition_point(|r| r.0 <= fc);
+        match i.checked_sub(1).map(|k| self.runs[k]) {
+            Some((_, end, props)) if fc < end => props,
+            _ => CharProps::default(),
+        }
+    }
+}
+
+/// The distinct FKPs a bin table (PlcfBte*) names, each 512 bytes of the WordDocument stream.
+fn pages<'w>(plc: &[u8], word: &'w [u8], max_pages: usize, what: &str) -> Result<Vec<&'w [u8]>, Error> {
+    if plc.len() < 4 {
+        return Ok(Vec::new());
+    }
+    let n = (plc.len() - 4) / 8;
+    if n > max_pages {
+        return Err(Error(format!(
+            "the {what} properties take {n} pages (FKPs), more than the {max_pages} this reader allows"
+        )));
+    }
+    let pns = &plc[4 * (n + 1)..];
+    let mut numbers: Vec<usize> = (0..n).map(|i| (u32_at(pns, 4 * i).unwrap_or(0) & 0x3F_FFFF) as usize).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut out = Vec::with_capacity(numbers.len());
+    for pn in numbers {
+        out.push(word.get(pn * PAGE..(pn + 1) * PAGE).ok_or_else(|| {
+            Error(format!(
+                "the document is corrupted: {what} properties on page {pn}, past the end of the WordDocument stream"
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
 /// The paragraph properties of the file, by the stream offsets (FCs) of the text they cover.
 pub struct Papx {
     /// `(first fc, end fc, index into props)`, sorted by first fc.
@@ -183,61 +278,51 @@ impl Papx {
     /// Properties too large for their page are in the Data stream, `data`.
     pub fn read(plc: &[u8], word: &[u8], data: &[u8], max_pages: usize) -> Result<Papx, Error> {
         let mut out = Papx { runs: Vec::new(), props: vec![ParaProps::default()] };
-        if plc.len() < 4 {
-            return Ok(out);
-        }
-        let n = (plc.len() - 4) / 8;
-        if n > max_pages {
-            return Err(Error(format!(
-                "the paragraph properties take {n} pages (FKPs), more than the {max_pages} this reader allows"
-            )));
-        }
-        let pns = &plc[4 * (n + 1)..];
-        let mut seen = Vec::with_capacity(n);
-        for i in 0..n {
-            let pn = (u32_at(pns, 4 * i).unwrap_or(0) & 0x3F_FFFF) as usize;
-            if seen.contains(&pn) {
-                continue;
-            }
-            seen.push(pn);
-            let page = word.get(pn * PAGE..(pn + 1) * PAGE).ok_or_else(|| {
-                Error(format!("the document is corrupted: paragraph properties on page {pn}, past the end of the WordDocument stream"))
-            })?;
-            out.page(page, data);
+        // Bytes of Data-stream properties read, all told: many PAPXs may name one large list.
+        let mut huge_budget = (data.len() as u64).saturating_mul(4).max(1 << 20);
+        for page in pages(plc, word, max_pages, "paragraph")? {
+            out.page(page, data, &mut huge_budget)?;
         }
         out.runs.sort_by_key(|r| r.0);
         Ok(out)
     }
 
-    fn page(&mut self, page: &[u8], data: &[u8]) {
+    fn page(&mut self, page: &[u8], data: &[u8], huge_budget: &mut u64) -> Result<(), Error> {
         let crun = page[PAGE - 1] as usize;
         // crun + 1 fcs of 4 bytes and crun BxPaps of 13 bytes before the last byte.
         if 4 * (crun + 1) + 13 * crun > PAGE - 1 {
-            return;
+            return Ok(());
         }
+        // Runs of a page that share a PAPX share its parsed properties; pages do not share
+        // (which keeps this linear in the file's size).
+        let mut parsed: Vec<(usize, usize)> = Vec::new();
         for i in 0..crun {
             let (Some(start), Some(end)) = (u32_at(page, 4 * i), u32_at(page, 4 * (i + 1))) else { continue };
             let offset = 2 * page[4 * (crun + 1) + 13 * i] as usize;
-            let mut props = ParaProps::default();
-            if offset != 0 {
-                if let Some(grpprl) = papx_grpprl(page, offset) {
-                    props.apply(grpprl);
-                    // sprmPHugePapx: the rest of the list, at an offset of the Data stream
-                    // after its two-byte size.
-                    if let Some((_, op)) = sprms(grpprl).find(|&(id, _)| id == 0x6646) {
-                        let at = u32_at(op, 0).unwrap_or(u32::MAX) as usize;
-                        let size =
-                            data.get(at..at.saturating_add(2)).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]) as usize);
-                        if let Some(huge) = data.get(at + 2..at + 2 + size) {
-                            props.apply(huge);
+            let index = match parsed.iter().find(|p| p.0 == offset) {
+                Some(&(_, index)) => index,
+                None if offset == 0 => 0,
+                None => {
+                    let mut props = ParaProps::default();
+                    if let Some(grpprl) = papx_grpprl(page, offset) {
+                        props.apply(grpprl);
+                        // sprmPHugePapx: the rest of the list, at an offset of the Data stream
+                        // after its two-byte size.
+                        if let Some((_, op)) = sprms(grpprl).find(|&(id, _)| id == 0x6646) {
+                            let at = u32_at(op, 0).unwrap_or(u32::MAX) as usize;
+                            let size = data
+                                .get(at..at.saturating_add(2))
+                                .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]) as usize);
+                            if let Some(huge) = data.get(at + 2..at + 2 + size) {
+                                *huge_budget = huge_budget.checked_sub(size as u64).ok_or_else(|| {
+                                    Error("the document is corrupted: its paragraphs name the same large property lists over and over".into())
+                                })?;
+                                props.apply(huge);
+                            }
                         }
                     }
-                }
-            }
-            let index = match self.props.iter().position(|p| *p == props) {
-                Some(k) => k,
-                None => {
                     self.props.push(props);
+                    parsed.push((offset, self.props.len() - 1));
                     self.props.len() - 1
                 }
             };
@@ -245,6 +330,7 @@ impl Papx {
                 self.runs.push((start, end, index));
             }
         }
+        Ok(())
     }
 
     /// The properties of the paragraph whose mark is at stream offset `fc`.
