@@ -273,7 +273,7 @@ impl Pieces {
         }
         let lcb = u32_at(clx, at + 1).ok_or_else(|| bad("is cut short"))? as usize;
         let plc = clx.get(at + 5..at + 5 + lcb).ok_or_else(|| bad("is longer than its stream"))?;
-        if lcb < 16 || (lcb - 4) % 12 != 0 {
+        if lcb < 16 || !(lcb - 4).is_multiple_of(12) {
             return Err(bad(&format!("has a size of {lcb} bytes, which is no whole number of pieces")));
         }
         let n = (lcb - 4) / 12;
@@ -478,11 +478,7 @@ impl<'l> Builder<'l> {
                 let e = &mut self.emphasis;
                 e.chars += 1;
                 e.bold += usize::from(chp.bold);
-                let size = chp.size.unwrap_or(DEFAULT_SIZE);
-                match e.sizes.iter_mut().find(|(s, _)| *s == size) {
-                    Some(entry) => entry.1 += 1,
-                    None => e.sizes.push((size, 1)),
-                }
+                count_size(&mut e.sizes, chp.size.unwrap_or(DEFAULT_SIZE), 1);
             }
             match u {
                 0x09 => units.push(b' ' as u16),
@@ -598,10 +594,7 @@ fn blocks(raws: Vec<Raw>, mut notes: Option<&mut Vec<String>>) -> Vec<Block> {
     for raw in &raws {
         if let Raw::Para(p) = raw {
             for &(size, n) in &p.sizes {
-                match by_size.iter_mut().find(|(s, _)| *s == size) {
-                    Some(entry) => entry.1 += n,
-                    None => by_size.push((size, n)),
-                }
+                count_size(&mut by_size, size, n);
             }
         }
     }
@@ -629,6 +622,18 @@ fn blocks(raws: Vec<Raw>, mut notes: Option<&mut Vec<String>>) -> Vec<Block> {
         }
     }
     out
+}
+
+/// Distinct type sizes counted; more is no document's (a file giving each character a size of
+/// its own would make the counting quadratic).
+const MAX_SIZES: usize = 64;
+
+fn count_size(sizes: &mut Vec<(u16, usize)>, size: u16, n: usize) {
+    if let Some(entry) = sizes.iter_mut().find(|(s, _)| *s == size) {
+        entry.1 += n;
+    } else if sizes.len() < MAX_SIZES {
+        sizes.push((size, n));
+    }
 }
 
 /// Longest text that still reads as a heading when only its emphasis says so.
