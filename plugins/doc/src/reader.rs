@@ -142,6 +142,8 @@ fn not_a_compound_file(bytes: &[u8]) -> String {
         "this .doc is a PDF document: read it with --from pdf, or rename it to .pdf"
     } else if bytes.starts_with(&[0xDB, 0xA5]) {
         "this .doc is a Word for Windows 2.0 document, older than Word 97: open it in Word or LibreOffice and save it as .docx"
+    } else if !bytes[..bytes.len().min(4096)].iter().any(|&b| matches!(b, 0..=8 | 0x0E..=0x1A | 0x1C..=0x1F)) {
+        "this .doc is plain text, not a Word 97-2003 document: read it with --from text"
     } else {
         let start: String = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
         return format!("not a Word 97-2003 document: not a compound file (it starts with bytes {start})");
@@ -772,7 +774,8 @@ mod tests {
         );
         assert!(not_a_compound_file(b"PK\x03\x04....word/document.xml").contains("--from docx"));
         assert!(not_a_compound_file(b"").contains("empty"));
-        assert!(not_a_compound_file(b"hello").contains("68656c6c6f"));
+        assert!(not_a_compound_file("年度报告\n".as_bytes()).contains("--from text"));
+        assert!(not_a_compound_file(b"\x01\x02hello").contains("010268656c6c6f"));
     }
 
     #[test]

@@ -66,7 +66,8 @@ fn files_of_other_kinds_are_named() {
     assert_says(b"<!DOCTYPE html><html><body><p>x</p></body></html>", &["web page (HTML)", "--from html"]);
     assert_says(b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"x\"\r\n", &["MHT"]);
     assert_says(b"%PDF-1.7\n", &["PDF", "--from pdf"]);
-    assert_says(b"just text", &["not a Word 97-2003 document", "6a75737420746578"]);
+    assert_says(b"just text", &["plain text", "--from text"]);
+    assert_says(b"\x00\x01binary", &["not a Word 97-2003 document", "000162696e617279"]);
     let docx = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/src/features.docx")).unwrap();
     assert_says(&docx, &["DOCX package", "--from docx"]);
     let xls = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../xlsx/tests/fixtures/s1-r001-xlsx.xls")).unwrap();
