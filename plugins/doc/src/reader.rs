@@ -250,6 +250,7 @@ struct Piece {
     prm: u16,
 }
 
+#[derive(Debug)]
 struct Pieces {
     pieces: Vec<Piece>,
     /// The grpprls of the Prcs, for pieces whose Prm points to one.
@@ -776,6 +777,65 @@ mod tests {
         assert!(not_a_compound_file(b"").contains("empty"));
         assert!(not_a_compound_file("年度报告\n".as_bytes()).contains("--from text"));
         assert!(not_a_compound_file(b"\x01\x02hello").contains("010268656c6c6f"));
+    }
+
+    /// A Clx of pieces `(cp_end, fc as stored, compressed)` from CP 0.
+    fn clx(pieces: &[(u32, u32, bool)]) -> Vec<u8> {
+        let mut plc = vec![0u8; 4];
+        for &(end, _, _) in pieces {
+            plc.extend(end.to_le_bytes());
+        }
+        for &(_, fc, compressed) in pieces {
+            plc.extend([0, 0]);
+            let stored = if compressed { (fc * 2) | 0x4000_0000 } else { fc };
+            plc.extend(stored.to_le_bytes());
+            plc.extend([0, 0]);
+        }
+        let mut out = vec![2];
+        out.extend((plc.len() as u32).to_le_bytes());
+        out.extend(plc);
+        out
+    }
+
+    #[test]
+    fn compressed_and_utf16_pieces_make_one_text_and_map_back_to_offsets() {
+        // "ab\x93" as cp1252 at byte 10, then "年报" in UTF-16 at byte 20.
+        let mut word = vec![0u8; 30];
+        word[10..13].copy_from_slice(b"ab\x93");
+        word[20..24].copy_from_slice(&[0x74, 0x5E, 0xA5, 0x62]);
+        let pieces = Pieces::parse(&clx(&[(3, 10, true), (5, 20, false)])).unwrap();
+        let text = pieces.text(&word, 5).unwrap();
+        assert_eq!(String::from_utf16_lossy(&text), "ab\u{201C}年报");
+        assert_eq!(pieces.fc(1).map(|f| f.0), Some(11));
+        assert_eq!(pieces.fc(4).map(|f| f.0), Some(22));
+        // Declaring more text than the pieces hold, or a piece past the stream, is corrupt.
+        assert!(pieces.text(&word, 6).unwrap_err().0.contains("hold 5 characters"));
+        let far = Pieces::parse(&clx(&[(3, 1000, true)])).unwrap();
+        assert!(far.text(&word, 3).unwrap_err().0.contains("past the end"));
+        assert!(Pieces::parse(&clx(&[(3, 10, true), (2, 20, false)])).unwrap_err().0.contains("out of order"));
+    }
+
+    #[test]
+    fn fields_show_their_result_and_marks_make_paragraphs_and_cells() {
+        let limits = Limits { chars: 100, cells: 100, cell_chars: 100, blocks: 100 };
+        // One compressed piece: a field, a paragraph mark, two cells and a row end without
+        // paragraph properties (so no table: marks alone are not trusted), text.
+        let body = b"x\x13 PAGE \x141\x15y\ra\x07b\x07\x07z";
+        let mut word = vec![0u8; 8];
+        word.extend(body);
+        let pieces = Pieces::parse(&clx(&[(body.len() as u32, 8, true)])).unwrap();
+        let text = pieces.text(&word, body.len() as u32).unwrap();
+        let papx = Papx::read(&[], &word, &[], 1).unwrap();
+        let chpx = Chpx::read(&[], &word, 1).unwrap();
+        let blocks = Builder::new(&limits).run(&text, &pieces, &papx, &chpx, None).unwrap();
+        let texts: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph { text, .. } => text.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts, ["x1y", "a", "b", "z"]);
     }
 
     #[test]
