@@ -6,7 +6,7 @@ Seeds are the project's fixtures (tests/fixtures, plugins/*/tests/fixtures); on 
 seed come generic mutations (truncations, byte flips, spliced garbage) and attacks aimed at
 the format's structure (ZIP and deflate bombs, lying size fields, XML entity and nesting
 bombs, broken and cyclic PDF cross-references, hostile CMaps, cyclic compound-file chains,
-invalid encodings). Each file stays under about 2 MB on disk.
+lying Word 97 FIB fields, invalid encodings). Each file stays under about 2 MB on disk.
 
 Usage: generate.py OUTDIR [--list]   (prints how many files of each kind it wrote)
 """
@@ -29,8 +29,9 @@ SEED_DIRS = [
     "plugins/xlsx/tests/fixtures",
     "plugins/pdf/fixtures/read",
     "plugins/html/tests/fixtures",
+    "plugins/doc/tests/fixtures",
 ]
-EXTS = {"pdf", "docx", "xlsx", "xls", "ods", "html", "htm", "txt", "json"}
+EXTS = {"pdf", "docx", "xlsx", "xls", "ods", "html", "htm", "txt", "json", "doc"}
 
 written = {}
 
@@ -319,6 +320,35 @@ def cfb_attacks(data):
     return res
 
 
+def doc_attacks(data):
+    """Lying fields of a Word 97 FIB (the first 512-byte sector that starts with 0xA5EC)."""
+    res = []
+    fib = next((o for o in range(512, len(data) - 512, 512) if data[o:o + 2] == b"\xec\xa5"), None)
+    if fib is None:
+        return res
+
+    def put(at, value, name):
+        c = bytearray(data)
+        c[fib + at:fib + at + 4] = struct.pack("<I", value)
+        res.append((name, bytes(c)))
+
+    put(76, 0x7FFFFFFF, "ccp-text-huge")
+    put(0x1A2, 0x7FFFFFF0, "clx-past-end")
+    put(0x1A6, 0xFFFFFFF0, "clx-huge")
+    put(0x106, 0x0FFFFFF0, "papx-pages-huge")
+    put(0x0FE, 0x7FFFFFF0, "chpx-past-end")
+    # Which table stream: the other one, absent.
+    c = bytearray(data)
+    c[fib + 0x0B] ^= 0x02
+    res.append(("table-stream-swapped", bytes(c)))
+    # Every FKP page number (the bin tables) pointing far away: flip bytes across sector 1.
+    c = bytearray(data)
+    for q in range(fib + 512, min(len(c), fib + 4096), 7):
+        c[q] = 0xFF
+    res.append(("fkp-garbage", bytes(c)))
+    return res
+
+
 # ---- text, html, json made from scratch
 
 
@@ -400,12 +430,15 @@ def main():
         if ext == "pdf":
             for name, d in pdf_attacks(data):
                 out(outdir, "pdf structure", f"{stem}.{name}.{ext}", d)
-        if ext == "xls":
+        if ext in ("xls", "doc"):
             for name, d in cfb_attacks(data):
                 out(outdir, "compound file", f"{stem}.{name}.{ext}", d)
+        if ext == "doc":
+            for name, d in doc_attacks(data):
+                out(outdir, "doc structure", f"{stem}.{name}.{ext}", d)
         # The wrong extension for the content.
-        if ext in ("pdf", "docx", "xlsx"):
-            wrong = {"pdf": "docx", "docx": "pdf", "xlsx": "html"}[ext]
+        if ext in ("pdf", "docx", "xlsx", "doc"):
+            wrong = {"pdf": "docx", "docx": "pdf", "xlsx": "html", "doc": "docx"}[ext]
             out(outdir, "wrong extension", f"{stem}.as-{ext}.{wrong}", data)
     for name, d in pdf_handmade():
         out(outdir, "pdf handmade", f"handmade.{name}.pdf", d)

@@ -439,7 +439,7 @@ impl fmt::Display for Conflict {
 
 /// The plugins this project ships, by name; each must be in the library file of its own name
 /// (`libnianbao_pdf.so` for `pdf`) to count as the project's.
-const OWN_PLUGINS: &[&str] = &["text", "html", "docx", "xlsx", "pdf", "csv"];
+const OWN_PLUGINS: &[&str] = &["text", "html", "docx", "doc", "xlsx", "pdf", "csv"];
 
 impl Plugin {
     /// One of nianbao's own plugins, by name and file name.

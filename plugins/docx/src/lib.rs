@@ -10,7 +10,8 @@
 //! a fixed 28.95 pt line pitch, full-bordered tables sized to fit the page with repeated header
 //! rows, and `— 1 —` page numbers.
 //!
-//! Legacy Word 97–2003 `.doc` files are recognised and refused with a clear message.
+//! Word 97–2003 `.doc` files are the doc plugin's; one given to this plugin is refused with a
+//! message that says so.
 
 use nianbao_plugin::{export_plugin, Document, Error, Format, FormatPlugin, Options, PluginOption};
 
@@ -23,7 +24,8 @@ pub use writer::write;
 /// The plugin as the host sees it.
 pub struct Plugin;
 
-/// Start of every OLE compound file: legacy `.doc`, and password-protected `.docx` as well.
+/// Start of every OLE compound file: a `.doc` under a `.docx` name, and a password-protected
+/// `.docx`.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 impl FormatPlugin for Plugin {
@@ -31,19 +33,11 @@ impl FormatPlugin for Plugin {
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
     fn formats() -> Vec<Format> {
-        vec![
-            Format::new("docx", "Word document (Office Open XML)")
-                .extensions(&["docx"])
-                .media_types(&["application/vnd.openxmlformats-officedocument.wordprocessingml.document"])
-                .readable()
-                .writable(),
-            // Declared so that `.doc` files reach this plugin and get a helpful refusal
-            // instead of "no plugin for this file".
-            Format::new("doc", "Word 97-2003 document (not supported: save it as .docx)")
-                .extensions(&["doc"])
-                .media_types(&["application/msword"])
-                .readable(),
-        ]
+        vec![Format::new("docx", "Word document (Office Open XML)")
+            .extensions(&["docx"])
+            .media_types(&["application/vnd.openxmlformats-officedocument.wordprocessingml.document"])
+            .readable()
+            .writable()]
     }
 
     fn options() -> Vec<PluginOption> {
@@ -70,16 +64,13 @@ impl FormatPlugin for Plugin {
     }
 
     fn sniff(bytes: &[u8]) -> Option<&'static str> {
-        if bytes.starts_with(&OLE_MAGIC) {
-            return utf16_contains(bytes, "WordDocument").then_some("doc");
-        }
         let is_zip = bytes.starts_with(b"PK\x03\x04");
         (is_zip && contains(bytes, b"word/")).then_some("docx")
     }
 
     fn read(format: &str, bytes: &[u8], options: &Options) -> Result<Document, Error> {
         match format {
-            "docx" | "doc" => read(bytes, options),
+            "docx" => read(bytes, options),
             other => Err(Error(format!("the docx plugin cannot read format {other:?}"))),
         }
     }

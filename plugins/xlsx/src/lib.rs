@@ -1,4 +1,4 @@
-//! nianbao format plugin for spreadsheets: reads xlsx, xlsm, xls and ods workbooks into a
+//! nianbao format plugin for spreadsheets: reads xlsx, xlsm, xls (and WPS .et) and ods workbooks into a
 //! Document (a heading per sheet, its blocks of cells as tables with the merged regions as
 //! spans, lone text cells as paragraphs) and writes a Document as an xlsx workbook (a sheet per
 //! table with merged headers, borders and numbers as numbers, and a sheet for the text).
@@ -35,6 +35,11 @@ impl FormatPlugin for Plugin {
             Format::new("xls", "Excel 97-2003 workbook")
                 .extensions(&["xls"])
                 .media_types(&["application/vnd.ms-excel"])
+                .readable(),
+            // WPS Spreadsheets saves its own .et (and templates .ett) as Excel 97-2003 workbooks.
+            Format::new("et", "WPS spreadsheet (the Excel 97-2003 format)")
+                .extensions(&["et", "ett"])
+                .media_types(&["application/kset"])
                 .readable(),
             Format::new("ods", "OpenDocument spreadsheet")
                 .extensions(&["ods"])

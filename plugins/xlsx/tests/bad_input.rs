@@ -199,7 +199,27 @@ fn an_xls_with_cells_at_far_corners_is_refused_before_calamine_sees_it() {
 fn ole2_files_that_are_not_workbooks_are_named() {
     assert_eq!(read_err(&ole2("WordDocument", b"x")), "not a spreadsheet: a Word 97-2003 document (.doc)");
     assert!(read_err(&ole2("EncryptedPackage", b"x")).starts_with("a password-protected (encrypted) workbook"));
-    assert_eq!(read_err(&ole2("Other", b"x")), "not a spreadsheet: an OLE2 file without a workbook stream");
+    let other = read_err(&ole2("Other", b"x"));
+    assert!(
+        other.starts_with("not a spreadsheet: an OLE2 file without a workbook stream (it holds \"Other\")"),
+        "{other}"
+    );
+}
+
+#[test]
+fn a_wps_et_is_read_like_the_xls_it_is_and_the_plugin_declares_it() {
+    use nianbao_plugin::FormatPlugin;
+    let et = nianbao_xlsx::Plugin::formats().into_iter().find(|f| f.name == "et").expect("an et format");
+    assert!(et.read && !et.write);
+    assert_eq!(et.extensions, ["et", "ett"]);
+    let xls = fixture("s1-r001-xlsx.xls");
+    let options = nianbao_plugin::Options::new();
+    assert_eq!(nianbao_xlsx::Plugin::read("et", &xls, &options).unwrap(), read(&xls));
+    // Not BIFF in a compound file: what it is, by name.
+    let e = nianbao_xlsx::Plugin::read("et", b"\x50\x4b\x03\x04 not really", &options).unwrap_err();
+    assert!(e.0.contains("not a readable ZIP package"), "{e}");
+    let e = nianbao_xlsx::Plugin::read("et", b"{\\rtf1 x}", &options).unwrap_err();
+    assert_eq!(e.0, "not a spreadsheet: an RTF document");
 }
 
 /// The fixture workbook with every sheet replaced by `sheet_xml`.

@@ -271,8 +271,7 @@ fn not_other_format(bytes: &[u8]) -> Result<(), Error> {
             "the DOCX file is password-protected (encrypted); remove the password in Word or WPS and save it again"
                 .into()
         } else if utf16_contains(bytes, "WordDocument") {
-            "legacy Word 97-2003 .doc files are not supported; open it in Word, WPS or LibreOffice and save it as .docx"
-                .into()
+            "not a DOCX file: a Word 97-2003 document (.doc); rename it to .doc, or read it with --from doc".into()
         } else {
             "not a DOCX file: this is an OLE compound file (an old Office format such as .xls or .ppt)".into()
         });

@@ -36,7 +36,13 @@ pub(super) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
         } else if cfb.is_stream("/PowerPoint Document") {
             "not a spreadsheet: a PowerPoint 97-2003 presentation (.ppt)"
         } else {
-            "not a spreadsheet: an OLE2 file without a workbook stream"
+            // Say what it holds: an old WPS or Works file is told by its stream names.
+            let names: Vec<String> = cfb.read_root_storage().take(6).map(|e| format!("{:?}", e.name())).collect();
+            return Err(Error::new(format!(
+                "not a spreadsheet: an OLE2 file without a workbook stream (it holds {}); an older WPS or Works \
+                 file: open it in WPS or Excel and save it as .xlsx",
+                if names.is_empty() { "nothing".to_string() } else { names.join(", ") }
+            )));
         };
         return Err(what.into());
     };
