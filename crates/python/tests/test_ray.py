@@ -3,6 +3,7 @@ nianbao.convert_batch, write_parquet; the same cells as converting each file on 
 broken file does not stop the job. One Ray session for the module: starting Ray is slow."""
 
 import shutil
+import subprocess
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -10,7 +11,7 @@ import pytest
 import ray
 
 import nianbao
-from conftest import assert_same_cells, sha256, table_cells, truth
+from conftest import REPO, assert_same_cells, sha256, table_cells, truth
 
 
 
@@ -65,3 +66,39 @@ def test_ray_reports_table_names_the_broken_file(local_ray, folder, docs, tmp_pa
     assert len(failed) == 1 and failed[0]["path"].endswith("broken.xlsx")
     assert "broken.xlsx: " in failed[0]["error"] and failed[0]["format"] == "xlsx"
     assert {r["grade"] for r in reports if not r["error"]} == {"exact"}
+
+
+def test_ray_recipe_gives_what_nianbao_batch_gives(local_ray, folder, tmp_path):
+    """The recipe and the command over the same folder: the same cells for every document, in
+    the same schema."""
+    cli = REPO / "target" / "release" / "nianbao"
+    assert cli.exists(), f"{cli} is missing: build it first (cargo build --release --workspace)"
+    ray_out = tmp_path / "ray"
+    ds = ray.data.read_binary_files(str(folder), include_paths=True)
+    ds.map_batches(nianbao.convert_batch, batch_format="pyarrow").write_parquet(str(ray_out))
+    by_ray = pq.read_table(ray_out)
+    batch_out = tmp_path / "batch"
+    done = subprocess.run([str(cli), "batch", str(folder), "-o", str(batch_out), "--quiet"], stderr=subprocess.PIPE)
+    # The broken file fails, the rest convert: exit status 1.
+    assert done.returncode == 1, done.stderr.decode()
+    by_batch = pq.read_table(batch_out / "cells.parquet")
+    assert by_ray.schema.remove_metadata().equals(by_batch.schema.remove_metadata())
+    # The batch keeps one copy of a document's cells; the recipe, every copy's (see above).
+    ray_cells, batch_cells = once(by_ray), table_cells(by_batch)
+    assert ray_cells.keys() == batch_cells.keys()
+    for report, cells in batch_cells.items():
+        assert ray_cells[report] == cells, report
+
+
+def once(cells):
+    """{report_id: {(table, row, column): value}} of the template cells, each copy of a
+    document giving the same values."""
+    out = {}
+    for r in cells.to_pylist():
+        if r["status"] not in ("cell", "missing"):
+            continue
+        key = (r["table_key"], r["row_key"], r["column_key"])
+        cells_of = out.setdefault(r["report_id"], {})
+        assert cells_of.get(key, r["value"]) == r["value"], f"{r['report_id']}: {key} differs between copies"
+        cells_of[key] = r["value"]
+    return out
