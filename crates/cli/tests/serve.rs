@@ -163,6 +163,22 @@ fn the_api_opens_every_format_validates_in_chinese_and_writes_what_reads_back() 
         .into_string()
         .unwrap();
     assert!(page.starts_with("<svg") && page.contains(&format!(">{}</text>", p["text"].as_str().unwrap())), "{p}");
+    // A spreadsheet's cell: its sheet as read, with the cell at the reference holding the text.
+    let (_, v) = open(&s, &fixture("s1-r003-xlsx.xlsx"));
+    let p = &v["report"]["tables"]["applications"]["provenance"]["granted.total"];
+    let sheet = p["sheet"].as_str().unwrap();
+    let id = v["id"].as_str().unwrap();
+    let url = format!("{}/api/table?id={id}&sheet={}&cell={}", s.url, percent(sheet), p["cell"].as_str().unwrap());
+    let t = json_of(&read(ureq::get(&url).call().unwrap()));
+    let at: Vec<&Value> = t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .filter(|c| c["source"]["cell"] == p["cell"])
+        .collect();
+    assert_eq!(at.len(), 1, "{p}");
+    assert_eq!(at[0]["text"], p["text"]);
     // A blank template, and bad requests answered with clear errors.
     let blank = json_of(&read(ureq::get(&format!("{}/api/template?layout=gb2019", s.url)).call().unwrap()));
     assert_eq!(blank["tables"]["applications"]["rows"].as_object().unwrap().len(), 23);
@@ -463,6 +479,15 @@ fn the_page_in_a_browser_shows_a_pdfs_numbers_flags_a_broken_rule_and_downloads_
         assert!(got["tables"] == edited["tables"], "{ext}: the tables are not as edited");
         assert!(got["meta"] == edited["meta"], "{ext}: meta {} vs {}", got["meta"], edited["meta"]);
     }
+    // A spreadsheet: clicking a cell shows its sheet with the cell marked.
+    let xlsx = fixture("s1-r003-xlsx.xlsx").canonicalize().unwrap();
+    b.keys("#open", &xlsx.display().to_string());
+    b.until("the workbook to open", "const s = document.getElementById('status').textContent; return s.includes('s1-r003-xlsx.xlsx') && !s.includes('正在读取');");
+    b.script(&format!("{}.focus();", cell("applications.granted.total")));
+    b.until("the sheet with the cell marked", "return !!document.querySelector('#source td.spot');");
+    let marked = b.script("return document.querySelector('#source td.spot').textContent;");
+    let shown = b.script(&format!("return {}.value;", cell("applications.granted.total")));
+    assert_eq!(marked, shown);
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {
@@ -486,4 +511,8 @@ fn base64_decode(s: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+fn percent(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }

@@ -308,7 +308,7 @@ pub fn source_page(req: &Request, state: &Mutex<State>) -> Reply {
     Reply::new(200, "image/svg+xml; charset=utf-8", svg)
 }
 
-/// `?id=…&table=N` or `&sheet=NAME`: a table of the source as the reader read it, each cell with
+/// `?id=…&table=N` or `&sheet=NAME[&cell=B7]`: a table of the source as the reader read it, each cell with
 /// its text and source, for the page to show a spreadsheet cell or a DOCX/HTML cell in place.
 pub fn source_table(req: &Request, state: &Mutex<State>) -> Reply {
     let Some(doc) = req.param("id").and_then(|id| state.lock().unwrap_or_else(|e| e.into_inner()).document(id)) else {
@@ -318,7 +318,14 @@ pub fn source_table(req: &Request, state: &Mutex<State>) -> Reply {
         doc.blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).collect();
     let sheet = req.param("sheet");
     let index = req.param("table").and_then(|t| t.parse::<u32>().ok());
-    let found = tables.iter().find(|t| {
+    // A sheet may have been read as several tables: the one holding the cell asked for.
+    let cell = req.param("cell").filter(|c| !c.is_empty());
+    let holds = |t: &&&nianbao_document::Table| {
+        cell.is_none_or(|c| {
+            t.rows.iter().flatten().any(|x| x.source.as_ref().and_then(|s| s.cell.as_deref()) == Some(c))
+        })
+    };
+    let found = tables.iter().filter(holds).find(|t| {
         let s = t.source.as_ref();
         match (sheet, index) {
             (Some(name), _) => {

@@ -282,6 +282,25 @@ async function showSource(table, key) {
   if (!p) { box.replaceChildren(el("p", { class: "hint" }, S.id ? "这个单元格没有出处（空白，或已修改）。" : "空白模板没有原文。")); return; }
   const where = p.page ? `第 ${p.page} 页` : p.sheet ? `工作表“${p.sheet}” 单元格 ${p.cell}` : p.table !== undefined ? `第 ${p.table + 1} 个表格 第 ${p.row + 1} 行 第 ${p.col + 1} 列` : p.line ? `第 ${p.line} 行` : "";
   box.replaceChildren(el("p", { class: "where" }, `原文“${p.text}”，印于${where}`));
+  if ((p.sheet || p.table !== undefined) && S.id) {
+    try {
+      const q = p.sheet ? `sheet=${encodeURIComponent(p.sheet)}&cell=${encodeURIComponent(p.cell || "")}` : `table=${p.table}`;
+      const t = await (await api(`/api/table?id=${S.id}&${q}`)).json();
+      const grid = el("table", { class: "official source-table" });
+      t.rows.forEach((row) => {
+        const tr = el("tr");
+        for (const c of row) {
+          const s = c.source || {};
+          const here = p.sheet ? s.cell === p.cell : s.row === p.row && s.col === p.col;
+          tr.append(el("td", { rowspan: c.rowspan > 1 ? c.rowspan : null, colspan: c.colspan > 1 ? c.colspan : null, class: here ? "spot" : "" }, c.text));
+        }
+        grid.append(tr);
+      });
+      box.append(grid);
+      const spot = grid.querySelector("td.spot");
+      if (spot) spot.scrollIntoView({ block: "nearest" });
+    } catch (e) { box.append(el("p", { class: "hint" }, e.message)); }
+  }
   if (p.page && p.bbox && S.id) {
     try {
       const svg = await (await api(`/api/page?id=${S.id}&page=${p.page}`)).text();
