@@ -27,10 +27,20 @@ impl Drop for Server {
 }
 
 fn serve(args: &[&str]) -> Server {
+    serve_with(&[], args, None)
+}
+
+/// `nianbao GLOBAL… serve --port 0 ARGS…`, with plugins also from `plugin_path`.
+fn serve_with(global: &[&str], args: &[&str], plugin_path: Option<&Path>) -> Server {
     let home = tmp();
     let cwd = tmp();
-    let mut child = nianbao(home.path())
+    let mut cmd = nianbao(home.path());
+    if let Some(p) = plugin_path {
+        cmd.env("NIANBAO_PLUGIN_PATH", p);
+    }
+    let mut child = cmd
         .current_dir(cwd.path())
+        .args(global)
         .args(["serve", "--port", "0"])
         .args(args)
         .stderr(Stdio::piped())
@@ -249,24 +259,8 @@ fn fifty_uploads_at_once_good_and_bad_get_right_answers_or_clear_errors_and_the_
 
 #[test]
 fn an_upload_that_hangs_or_crashes_its_reader_stops_only_that_reading() {
-    let home = tmp();
-    let mut child = nianbao(home.path())
-        .env("NIANBAO_PLUGIN_PATH", built_lib("unruly_plugin"))
-        .args(["--plugin", "unruly", "serve", "--port", "0", "--timeout", "2"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("nianbao serve: ")
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
+    let s = serve_with(&["--plugin", "unruly"], &["--timeout", "2"], Some(&built_lib("unruly_plugin")));
+    let url = s.url.clone();
     let started = std::time::Instant::now();
     let (code, body) = post(&format!("{url}/api/open?name=slow.pdf"), b"hang on");
     assert_eq!(code, 422);
@@ -286,8 +280,6 @@ fn an_upload_that_hangs_or_crashes_its_reader_stops_only_that_reading() {
     let (code, body) = post(&format!("{url}/api/open?name=other.pdf"), b"%PDF-1.4 nothing");
     assert_eq!(code, 422);
     assert_eq!(json_of(&body)["error"], "other.pdf: read by the unruly test plugin, which reads nothing");
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]

@@ -41,16 +41,20 @@ def model_cells(model):
     return out
 
 
-def table_cells(cells):
+def table_cells(cells, copies=False):
     """{report_id: {(table, row, column): value}} of a cells table's template cells (status
-    `cell` or `missing`), from a pyarrow Table or RecordBatch."""
+    `cell` or `missing`), from a pyarrow Table or RecordBatch. With `copies`, a document may
+    appear more than once, each copy with the same values."""
     out = {}
     for r in cells.to_pylist():
         if r["status"] not in ("cell", "missing"):
             continue
         key = (r["table_key"], r["row_key"], r["column_key"])
         cells_of = out.setdefault(r["report_id"], {})
-        assert key not in cells_of, f"{r['report_id']}: {key} twice"
+        if copies:
+            assert cells_of.get(key, r["value"]) == r["value"], f"{r['report_id']}: {key} differs between copies"
+        else:
+            assert key not in cells_of, f"{r['report_id']}: {key} twice"
         cells_of[key] = r["value"]
     return out
 

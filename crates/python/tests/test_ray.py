@@ -84,21 +84,8 @@ def test_ray_recipe_gives_what_nianbao_batch_gives(local_ray, folder, tmp_path):
     by_batch = pq.read_table(batch_out / "cells.parquet")
     assert by_ray.schema.remove_metadata().equals(by_batch.schema.remove_metadata())
     # The batch keeps one copy of a document's cells; the recipe, every copy's (see above).
-    ray_cells, batch_cells = once(by_ray), table_cells(by_batch)
+    ray_cells, batch_cells = table_cells(by_ray, copies=True), table_cells(by_batch)
     assert ray_cells.keys() == batch_cells.keys()
     for report, cells in batch_cells.items():
         assert ray_cells[report] == cells, report
 
-
-def once(cells):
-    """{report_id: {(table, row, column): value}} of the template cells, each copy of a
-    document giving the same values."""
-    out = {}
-    for r in cells.to_pylist():
-        if r["status"] not in ("cell", "missing"):
-            continue
-        key = (r["table_key"], r["row_key"], r["column_key"])
-        cells_of = out.setdefault(r["report_id"], {})
-        assert cells_of.get(key, r["value"]) == r["value"], f"{r['report_id']}: {key} differs between copies"
-        cells_of[key] = r["value"]
-    return out
